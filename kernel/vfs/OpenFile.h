@@ -1,0 +1,50 @@
+// OpenFile: Linux's open file description. Shared by dup, fork and SCM_RIGHTS; owns the
+// offset and the status flags (access mode, O_APPEND, O_NONBLOCK, ...). The fd table maps
+// descriptors to RefPtr<OpenFile>; the description lives while any descriptor, any in-flight
+// SCM_RIGHTS message or any kernel user still references it.
+#pragma once
+
+#include <asm-generic/fcntl.h>
+#include <lib/RefPtr.h>
+#include <lib/Spinlock.h>
+#include <vfs/Custody.h>
+#include <vfs/FileOperations.h>
+#include <vfs/Inode.h>
+
+namespace sk {
+
+class OpenFile : public RefCounted<OpenFile> {
+public:
+    // Status flags kept on the description (fcntl F_GETFL/F_SETFL).
+    static constexpr u32 settable_flags = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+
+    static Result<RefPtr<OpenFile>> try_create(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags);
+    ~OpenFile();
+
+    FileOperations& ops() const { return *m_ops; }
+    Inode* inode() const { return m_inode.ptr(); }
+    Custody* custody() const { return m_custody.ptr(); }
+
+    u32 flags() const { return m_flags.load(std::memory_order_relaxed); }
+    void set_status_flags(u32 flags);
+    bool is_nonblocking() const { return flags() & O_NONBLOCK; }
+    bool can_read() const { return (flags() & O_ACCMODE) != O_WRONLY && !(flags() & O_PATH); }
+    bool can_write() const { return (flags() & O_ACCMODE) != O_RDONLY && !(flags() & O_PATH); }
+
+    // The offset; serialized by offset_lock() for read-modify-write users (read/write/lseek).
+    u64 offset() const { return m_offset; }
+    void set_offset(u64 offset) { m_offset = offset; }
+    Spinlock& offset_lock() { return m_offset_lock; }
+
+private:
+    OpenFile(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags);
+
+    RefPtr<FileOperations> m_ops;
+    RefPtr<Inode> m_inode;     // may be null only for kernel-internal files
+    RefPtr<Custody> m_custody; // the path it was opened by; null for sockets and pipes
+    std::atomic<u32> m_flags;
+    Spinlock m_offset_lock;
+    u64 m_offset { 0 };
+};
+
+} // namespace sk

@@ -1,0 +1,1 @@
+# Guest system tests — filled in by the harness work.

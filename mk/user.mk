@@ -1,0 +1,1 @@
+# User programs (static glibc riscv64) — filled in by the userland/test-harness work.
