@@ -1,2 +1,23 @@
-# build/rootfs.img — filled in by mkimage work.
-ROOTFS_IMG := $(BUILD)/rootfs.img
+# build/rootfs.img — the root filesystem (ext2 rev 1, 4 KiB blocks), built reproducibly by
+# mkimage/mkimage.py from mkimage/manifest: the rootfs/ skeleton, busybox, the user programs
+# (/usr/bin/<name>) and the guest tests (/tests/<name>_test).
+ROOTFS_IMG    := $(BUILD)/rootfs.img
+IMAGE_SIZE_MB ?= 128
+CACHE_DIR     := $(BUILD)/cache
+BUSYBOX_VER   := $(shell sed -n 's/^version=\([0-9]*:\)\{0,1\}//p' mkimage/busybox.pin)
+BUSYBOX       := $(CACHE_DIR)/busybox-$(BUSYBOX_VER)/busybox
+ROOTFS_FILES  := $(shell find rootfs -type f | LC_ALL=C sort)
+MKIMAGE_ARGS   = --busybox $(BUSYBOX) --user-dir $(BUILD)/user --tests-dir $(BUILD)/tests/system \
+                 --size-mb $(IMAGE_SIZE_MB)
+
+$(BUSYBOX): mkimage/busybox.pin mkimage/fetch-busybox.sh $(DEPS_STAMP)
+	@echo "  FETCH   $@"
+	$(Q)mkimage/fetch-busybox.sh $(CACHE_DIR) >/dev/null
+	$(Q)touch $@
+
+$(ROOTFS_IMG): mkimage/mkimage.py mkimage/manifest $(ROOTFS_FILES) $(BUSYBOX) $(USER_BINS) $(SYSTEST_BINS)
+	@echo "  MKIMAGE $@"
+	$(Q)python3 mkimage/mkimage.py --out $@ $(MKIMAGE_ARGS) >/dev/null
+
+.PHONY: image
+image: $(ROOTFS_IMG)
