@@ -8,7 +8,7 @@ built = $$($(MAKE) --no-print-directory -q $(1) >/dev/null 2>&1 && echo yes || e
 
 .PHONY: test
 test: $(DEPS_STAMP)
-	$(Q)$(MAKE) --no-print-directory -k $(TEST_PARTS) || echo "make test: some parts did not build (see above); testing the rest"
+	$(Q)$(MAKE) --no-print-directory -k $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc)) $(TEST_PARTS) || echo "make test: some parts did not build (see above); testing the rest"
 	$(Q)python3 tests/harness/run_tests.py --kernel-built $(call built,$(KERNEL_ELF)) \
 	    --unit-built $(call built,$(UNIT_BIN)) --image-built $(call built,$(ROOTFS_IMG)) \
 	    --mkimage-args "$(MKIMAGE_ARGS)" $(if $(ONLY),--only $(ONLY))

@@ -43,6 +43,7 @@ RUNS = os.path.join(BUILD, "test-runs")
 SYSTEST_SRC = os.path.join(REPO, "tests", "system")
 SYSTEST_BIN = os.path.join(BUILD, "tests", "system")
 KNOWN_FAILURES = os.path.join(SYSTEST_SRC, "known-failures")
+KERNEL = [os.path.join(BUILD, "kernel.elf")]  # --kernel replaces it
 
 OK_RE = re.compile(r"^\[       OK \] (\S+)", re.M)
 FAILED_RE = re.compile(r"^\[  FAILED  \] (\S+)", re.M)
@@ -222,7 +223,7 @@ def job_boot(spec_path, kernel_ok, keep):
     exit_code = spec.get("exit_code", 0)
     if exit_code == "any":
         exit_code = None
-    run = vm.boot(os.path.join(BUILD, "kernel.elf"), os.path.join(BUILD, "rootfs.img"), spec["bootargs"],
+    run = vm.boot(KERNEL[0], os.path.join(BUILD, "rootfs.img"), spec["bootargs"],
                   spec.get("timeout", 60), os.path.join(RUNS, "boot", name), name)
     vm.judge(run, exit_code, spec.get("expect", []), spec.get("forbid", []), spec.get("leak_exempt", False))
     vm.check_fsck(run)
@@ -288,7 +289,7 @@ def job_sockeye(name, binary, built, kernel_ok, image_ok, known, timeout, keep):
     if not (kernel_ok and image_ok):
         why = "build/kernel.elf did not build" if not kernel_ok else "build/rootfs.img did not build"
         return gtest_items(f"sockeye {name}", listed, {}, why, known) + [("FAIL", f"sockeye {name} vm", why)]
-    run = vm.boot(os.path.join(BUILD, "kernel.elf"), os.path.join(BUILD, "rootfs.img"),
+    run = vm.boot(KERNEL[0], os.path.join(BUILD, "rootfs.img"),
                   f"init=/tests/{name} -- --gtest_color=no", timeout,
                   os.path.join(RUNS, "sockeye", name), name)
     found = gtest_parse(run.output)
@@ -297,8 +298,11 @@ def job_sockeye(name, binary, built, kernel_ok, image_ok, known, timeout, keep):
     # The VM item: init's exit status agrees with the cases, the disk is clean, nothing leaked.
     any_failed = any(v == "FAILED" for v in found.values())
     vm.judge(run, 1 if any_failed else 0, leak_exempt=leak_exempt(name))
+    missing = [n for n in listed if n not in found]
     if not found:
         run.problems.append("no gtest output")
+    elif missing:
+        run.problems.append(f"gtest output incomplete: {len(listed) - len(missing)} of {len(listed)} cases reported")
     vm.check_fsck(run)
     vm.finish(run, keep)
     lines.append(run_line(f"sockeye {name} vm", run))
@@ -309,6 +313,7 @@ def job_sockeye(name, binary, built, kernel_ok, image_ok, known, timeout, keep):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernel", default=KERNEL[0], help="the kernel to boot (default build/kernel.elf)")
     ap.add_argument("--kernel-built", default="yes")
     ap.add_argument("--unit-built", default="yes")
     ap.add_argument("--image-built", default="yes")
@@ -323,7 +328,8 @@ def main():
     only = set(filter(None, args.only.split(",")))
     want = lambda kind: not only or kind in only  # noqa: E731
 
-    kernel_ok = args.kernel_built == "yes" and os.path.exists(os.path.join(BUILD, "kernel.elf"))
+    KERNEL[0] = os.path.abspath(args.kernel)
+    kernel_ok = args.kernel_built == "yes" and os.path.exists(KERNEL[0])
     image_ok = args.image_built == "yes" and os.path.exists(os.path.join(BUILD, "rootfs.img"))
     known = read_known_failures()
     tests = system_tests()
