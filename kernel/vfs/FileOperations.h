@@ -36,7 +36,7 @@ public:
     // getdents64: fills buffer with linux_dirent64 records; 0 at the end.
     virtual Result<size_t> read_directory(OpenFile& file, const IoBuffer& buffer, size_t length);
     // The last reference to the open file description is gone (last close).
-    virtual void release(OpenFile& file) { }
+    virtual void release(OpenFile&) { }
 };
 
 } // namespace sk

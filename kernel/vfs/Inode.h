@@ -56,6 +56,14 @@ struct InodeMetadata {
     Timespec atime, mtime, ctime;
 };
 
+// File-type helpers on S_IFMT mode bits. directory_entry_type gives linux_dirent64's d_type
+// (DT_REG, DT_DIR, ... are exactly the S_IFMT value shifted right by 12).
+constexpr u32 mode_type(u32 mode) { return mode & 0170000; }
+constexpr bool mode_is_directory(u32 mode) { return mode_type(mode) == 0040000; }
+constexpr bool mode_is_regular(u32 mode) { return mode_type(mode) == 0100000; }
+constexpr bool mode_is_symlink(u32 mode) { return mode_type(mode) == 0120000; }
+constexpr u8 directory_entry_type(u32 mode) { return static_cast<u8>(mode_type(mode) >> 12); }
+
 // getdents callback: return false to stop (the caller's buffer is full).
 struct DirectoryEntryView {
     StringView name;
@@ -74,7 +82,9 @@ public:
     // A consistent snapshot of the metadata.
     virtual InodeMetadata metadata() = 0;
     u32 mode() { return metadata().mode; }
-    bool is_directory() { return (mode() & 0170000) == 0040000; }
+    bool is_directory() { return mode_is_directory(mode()); }
+    bool is_regular() { return mode_is_regular(mode()); }
+    bool is_symlink() { return mode_is_symlink(mode()); }
 
     // --- InodeOperations on directories ---
     virtual Result<RefPtr<Inode>> lookup(StringView name);

@@ -6,7 +6,7 @@
 
 #include <asm-generic/fcntl.h>
 #include <lib/RefPtr.h>
-#include <lib/Spinlock.h>
+#include <proc/Mutex.h>
 #include <vfs/Custody.h>
 #include <vfs/FileOperations.h>
 #include <vfs/Inode.h>
@@ -16,7 +16,7 @@ namespace sk {
 class OpenFile : public RefCounted<OpenFile> {
 public:
     // Status flags kept on the description (fcntl F_GETFL/F_SETFL).
-    static constexpr u32 settable_flags = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
+    static constexpr u32 settable_flags = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
 
     static Result<RefPtr<OpenFile>> try_create(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags);
     ~OpenFile();
@@ -32,9 +32,10 @@ public:
     bool can_write() const { return (flags() & O_ACCMODE) != O_RDONLY && !(flags() & O_PATH); }
 
     // The offset; serialized by offset_lock() for read-modify-write users (read/write/lseek).
+    // A sleeping Mutex, not a Spinlock: it is held across filesystem I/O, which may sleep.
     u64 offset() const { return m_offset; }
     void set_offset(u64 offset) { m_offset = offset; }
-    Spinlock& offset_lock() { return m_offset_lock; }
+    Mutex& offset_lock() { return m_offset_lock; }
 
 private:
     OpenFile(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags);
@@ -43,7 +44,7 @@ private:
     RefPtr<Inode> m_inode;     // may be null only for kernel-internal files
     RefPtr<Custody> m_custody; // the path it was opened by; null for sockets and pipes
     std::atomic<u32> m_flags;
-    Spinlock m_offset_lock;
+    Mutex m_offset_lock;
     u64 m_offset { 0 };
 };
 

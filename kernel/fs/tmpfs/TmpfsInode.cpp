@@ -1,0 +1,525 @@
+// TmpfsInode: directories, file data, symlinks and attributes of tmpfs nodes.
+#include <fs/tmpfs/TmpfsInode.h>
+#include <lib/IoBuffer.h>
+#include <vfs/FileMode.h>
+#include <new>
+#include <string.h>
+#include <vfs/Clock.h>
+
+namespace sk {
+
+static constexpr u64 max_file_size = 0x7fffffffffffffffull;
+static constexpr u64 bogo_directory_entry_size = 20; // what Linux's tmpfs reports per entry
+
+TmpfsInode::TmpfsInode(TmpfsFileSystem& fs, u64 ino, u32 mode, u64 rdev, u32 uid, u32 gid)
+    : Inode(fs, ino)
+    , m_mode(mode)
+    , m_uid(uid)
+    , m_gid(gid)
+    , m_rdev(rdev)
+{
+    Timespec now = filesystem_now();
+    m_atime = m_mtime = m_ctime = now;
+    m_nlink = mode_is_directory(mode) ? 2 : 1;
+    fs.inode_created();
+}
+
+TmpfsInode::~TmpfsInode()
+{
+    tmpfs().uncharge_pages(m_pages.size());
+    tmpfs().inode_destroyed();
+}
+
+Result<RefPtr<TmpfsInode>> TmpfsInode::try_create(TmpfsFileSystem& fs, u32 mode, u64 rdev, u32 uid, u32 gid)
+{
+    auto* inode = new (std::nothrow) TmpfsInode(fs, fs.allocate_inode_number(), mode, rdev, uid, gid);
+    if (!inode)
+        return Error { ENOMEM };
+    return RefPtr<TmpfsInode>(inode);
+}
+
+void TmpfsInode::make_root()
+{
+    m_is_root = true;
+    m_parent = this;
+}
+
+InodeMetadata TmpfsInode::metadata()
+{
+    MutexGuard guard(m_lock);
+    InodeMetadata metadata;
+    metadata.ino = m_ino;
+    metadata.mode = m_mode;
+    metadata.uid = m_uid;
+    metadata.gid = m_gid;
+    metadata.nlink = m_nlink;
+    metadata.rdev = m_rdev;
+    metadata.block_size = tmpfs_page_size;
+    metadata.blocks = m_pages.size() * (tmpfs_page_size / 512);
+    if (is_dir())
+        metadata.size = (m_entries.size() + 2) * bogo_directory_entry_size;
+    else if (mode_is_symlink(m_mode))
+        metadata.size = m_target.length();
+    else
+        metadata.size = m_size;
+    metadata.atime = m_atime;
+    metadata.mtime = m_mtime;
+    metadata.ctime = m_ctime;
+    return metadata;
+}
+
+// --- directories ---
+
+size_t TmpfsInode::find_entry_index(StringView name)
+{
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        if (m_entries[i].name.view() == name)
+            return i;
+    }
+    return m_entries.size();
+}
+
+TmpfsInode::DirectoryEntry* TmpfsInode::find_entry(StringView name)
+{
+    size_t index = find_entry_index(name);
+    return index < m_entries.size() ? &m_entries[index] : nullptr;
+}
+
+void TmpfsInode::touch_modified()
+{
+    MutexGuard guard(m_lock);
+    m_mtime = m_ctime = filesystem_now();
+}
+
+void TmpfsInode::adjust_link_count(int delta)
+{
+    MutexGuard guard(m_lock);
+    m_nlink += delta;
+    m_ctime = filesystem_now();
+}
+
+Result<void> TmpfsInode::add_entry(StringView name, RefPtr<TmpfsInode> inode)
+{
+    auto owned_name = TRY(KString::try_create(name));
+    bool child_is_directory = inode->is_dir();
+    TmpfsInode* child = inode.ptr();
+    TRY(m_entries.try_append(DirectoryEntry { std::move(owned_name), std::move(inode), m_next_cookie++ }));
+    if (child_is_directory) {
+        child->m_parent = this;
+        adjust_link_count(+1);
+    }
+    touch_modified();
+    return {};
+}
+
+RefPtr<TmpfsInode> TmpfsInode::remove_entry(size_t index)
+{
+    RefPtr<TmpfsInode> inode = std::move(m_entries[index].inode);
+    m_entries.remove(index);
+    if (inode->is_dir())
+        adjust_link_count(-1);
+    touch_modified();
+    return inode;
+}
+
+static bool is_dot_or_dot_dot(StringView name)
+{
+    return name == StringView(".", 1) || name == StringView("..", 2);
+}
+
+Result<RefPtr<Inode>> TmpfsInode::lookup(StringView name)
+{
+    if (!is_dir())
+        return Error { ENOTDIR };
+    MutexGuard guard(tmpfs().namespace_lock());
+    if (name == StringView(".", 1))
+        return RefPtr<Inode>(this);
+    if (name == StringView("..", 2)) {
+        if (!m_parent)
+            return Error { ENOENT };
+        return RefPtr<Inode>(m_parent);
+    }
+    auto* entry = find_entry(name);
+    if (!entry)
+        return Error { ENOENT };
+    return RefPtr<Inode>(entry->inode);
+}
+
+Result<RefPtr<Inode>> TmpfsInode::create_child(StringView name, RefPtr<TmpfsInode> child)
+{
+    if (!is_dir())
+        return Error { ENOTDIR };
+    if (name.length() > 255)
+        return Error { ENAMETOOLONG };
+    MutexGuard guard(tmpfs().namespace_lock());
+    if (!m_parent)
+        return Error { ENOENT }; // this directory was removed
+    if (name.is_empty() || is_dot_or_dot_dot(name) || find_entry(name))
+        return Error { EEXIST };
+    TRY(add_entry(name, child));
+    return RefPtr<Inode>(child);
+}
+
+Result<RefPtr<Inode>> TmpfsInode::mknod(StringView name, u32 mode, u64 rdev, u32 uid, u32 gid)
+{
+    u32 type = mode_type(mode);
+    if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK)
+        return Error { EINVAL };
+    auto child = TRY(try_create(tmpfs(), mode, rdev, uid, gid));
+    return create_child(name, std::move(child));
+}
+
+Result<RefPtr<Inode>> TmpfsInode::mkdir(StringView name, u32 mode, u32 uid, u32 gid)
+{
+    auto child = TRY(try_create(tmpfs(), S_IFDIR | (mode & 07777), 0, uid, gid));
+    return create_child(name, std::move(child));
+}
+
+Result<RefPtr<Inode>> TmpfsInode::symlink(StringView name, StringView target, u32 uid, u32 gid)
+{
+    auto child = TRY(try_create(tmpfs(), S_IFLNK | 0777, 0, uid, gid));
+    child->m_target = TRY(KString::try_create(target));
+    return create_child(name, std::move(child));
+}
+
+Result<void> TmpfsInode::link(StringView name, Inode& target_inode)
+{
+    if (!is_dir())
+        return Error { ENOTDIR };
+    if (&target_inode.fs() != m_fs.ptr())
+        return Error { EXDEV };
+    auto& target = static_cast<TmpfsInode&>(target_inode);
+    if (target.is_dir())
+        return Error { EPERM };
+    if (name.length() > 255)
+        return Error { ENAMETOOLONG };
+    MutexGuard guard(tmpfs().namespace_lock());
+    if (!m_parent)
+        return Error { ENOENT };
+    if (target.metadata().nlink == 0)
+        return Error { ENOENT }; // an unlinked file cannot get a name back
+    if (is_dot_or_dot_dot(name) || find_entry(name))
+        return Error { EEXIST };
+    TRY(add_entry(name, RefPtr<TmpfsInode>(target)));
+    target.adjust_link_count(+1);
+    return {};
+}
+
+Result<void> TmpfsInode::unlink(StringView name)
+{
+    if (!is_dir())
+        return Error { ENOTDIR };
+    MutexGuard guard(tmpfs().namespace_lock());
+    size_t index = find_entry_index(name);
+    if (index == m_entries.size())
+        return Error { ENOENT };
+    if (m_entries[index].inode->is_dir())
+        return Error { EISDIR };
+    auto victim = remove_entry(index);
+    victim->adjust_link_count(-1);
+    return {};
+}
+
+Result<void> TmpfsInode::rmdir(StringView name)
+{
+    if (!is_dir())
+        return Error { ENOTDIR };
+    MutexGuard guard(tmpfs().namespace_lock());
+    if (name == StringView(".", 1))
+        return Error { EINVAL };
+    if (name == StringView("..", 2))
+        return Error { ENOTEMPTY };
+    size_t index = find_entry_index(name);
+    if (index == m_entries.size())
+        return Error { ENOENT };
+    TmpfsInode& victim = *m_entries[index].inode;
+    if (!victim.is_dir())
+        return Error { ENOTDIR };
+    if (!victim.m_entries.is_empty())
+        return Error { ENOTEMPTY };
+    auto removed = remove_entry(index);
+    removed->m_parent = nullptr;
+    MutexGuard victim_guard(removed->m_lock);
+    removed->m_nlink = 0;
+    removed->m_ctime = filesystem_now();
+    return {};
+}
+
+Result<void> TmpfsInode::rename(StringView name, Inode& new_directory_inode, StringView new_name)
+{
+    if (!is_dir() || !new_directory_inode.is_directory())
+        return Error { ENOTDIR };
+    if (&new_directory_inode.fs() != m_fs.ptr())
+        return Error { EXDEV };
+    auto& new_directory = static_cast<TmpfsInode&>(new_directory_inode);
+    if (is_dot_or_dot_dot(name) || is_dot_or_dot_dot(new_name))
+        return Error { EBUSY };
+    if (new_name.length() > 255)
+        return Error { ENAMETOOLONG };
+
+    MutexGuard guard(tmpfs().namespace_lock());
+    size_t source_index = find_entry_index(name);
+    if (source_index == m_entries.size())
+        return Error { ENOENT };
+    if (!new_directory.m_parent)
+        return Error { ENOENT };
+    TmpfsInode* source = m_entries[source_index].inode.ptr();
+    if (source->is_dir()) {
+        for (TmpfsInode* ancestor = &new_directory;; ancestor = ancestor->m_parent) {
+            if (ancestor == source)
+                return Error { EINVAL };
+            if (ancestor->m_is_root || !ancestor->m_parent)
+                break;
+        }
+    }
+    size_t target_index = new_directory.find_entry_index(new_name);
+    if (target_index < new_directory.m_entries.size()) {
+        TmpfsInode& target = *new_directory.m_entries[target_index].inode;
+        if (&target == source)
+            return {};
+        if (source->is_dir() && !target.is_dir())
+            return Error { ENOTDIR };
+        if (!source->is_dir() && target.is_dir())
+            return Error { EISDIR };
+        if (target.is_dir() && !target.m_entries.is_empty())
+            return Error { ENOTEMPTY };
+    }
+    // Make room for the new name first, so nothing below can fail halfway.
+    auto owned_name = TRY(KString::try_create(new_name));
+    TRY(new_directory.m_entries.try_ensure_capacity(new_directory.m_entries.size() + 1));
+
+    if (target_index < new_directory.m_entries.size()) {
+        auto replaced = new_directory.remove_entry(target_index);
+        if (replaced->is_dir()) {
+            replaced->m_parent = nullptr;
+            MutexGuard replaced_guard(replaced->m_lock);
+            replaced->m_nlink = 0;
+            replaced->m_ctime = filesystem_now();
+        } else {
+            replaced->adjust_link_count(-1);
+        }
+        if (&new_directory == this && target_index < source_index)
+            --source_index;
+    }
+    auto moved = remove_entry(source_index);
+    bool moved_is_directory = moved->is_dir();
+    new_directory.m_entries.try_append(DirectoryEntry { std::move(owned_name), moved, new_directory.m_next_cookie++ }).release_value();
+    if (moved_is_directory) {
+        moved->m_parent = &new_directory;
+        new_directory.adjust_link_count(+1);
+    }
+    new_directory.touch_modified();
+    MutexGuard moved_guard(moved->m_lock);
+    moved->m_ctime = filesystem_now();
+    return {};
+}
+
+Result<void> TmpfsInode::iterate_directory(u64 offset, DirectoryVisitor& visitor)
+{
+    if (!is_dir())
+        return Error { ENOTDIR };
+    MutexGuard guard(tmpfs().namespace_lock());
+    if (!m_parent)
+        return Error { ENOENT }; // removed directory, as Linux's IS_DEADDIR
+    if (offset == 0 && !visitor.visit(DirectoryEntryView { StringView(".", 1), m_ino, directory_entry_type(S_IFDIR), 1 }))
+        return {};
+    if (offset <= 1 && !visitor.visit(DirectoryEntryView { StringView("..", 2), m_parent->m_ino, directory_entry_type(S_IFDIR), 2 }))
+        return {};
+    // Entries are in cookie order: binary search for the first one at or after offset.
+    size_t low = 0, high = m_entries.size();
+    while (low < high) {
+        size_t middle = (low + high) / 2;
+        if (m_entries[middle].cookie < offset)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    for (size_t i = low; i < m_entries.size(); ++i) {
+        auto& entry = m_entries[i];
+        DirectoryEntryView view { entry.name.view(), entry.inode->ino(), directory_entry_type(entry.inode->m_mode), entry.cookie + 1 };
+        if (!visitor.visit(view))
+            break;
+    }
+    return {};
+}
+
+// --- symlinks ---
+
+Result<size_t> TmpfsInode::readlink(char* buffer, size_t size)
+{
+    if (!mode_is_symlink(m_mode))
+        return Error { EINVAL };
+    MutexGuard guard(m_lock);
+    size_t length = min(size, m_target.length());
+    memcpy(buffer, m_target.chars(), length);
+    return length;
+}
+
+// --- file data ---
+
+size_t TmpfsInode::page_lower_bound(u64 index) const
+{
+    size_t low = 0, high = m_pages.size();
+    while (low < high) {
+        size_t middle = (low + high) / 2;
+        if (m_pages[middle].index() < index)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low;
+}
+
+Result<u8*> TmpfsInode::page_for_write(u64 index, size_t& position)
+{
+    if (position < m_pages.size() && m_pages[position].index() == index)
+        return m_pages[position].data();
+    TRY(tmpfs().charge_page());
+    auto* data = new (std::nothrow) u8[tmpfs_page_size];
+    if (!data) {
+        tmpfs().uncharge_pages(1);
+        return Error { ENOMEM };
+    }
+    memset(data, 0, tmpfs_page_size);
+    Page page(index, data);
+    auto appended = m_pages.try_append(std::move(page));
+    if (appended.is_error()) {
+        tmpfs().uncharge_pages(1);
+        return appended.error();
+    }
+    // Rotate the new page from the end into its sorted position.
+    for (size_t i = m_pages.size() - 1; i > position; --i) {
+        Page moving = std::move(m_pages[i]);
+        m_pages[i] = std::move(m_pages[i - 1]);
+        m_pages[i - 1] = std::move(moving);
+    }
+    return data;
+}
+
+Result<size_t> TmpfsInode::read_at(u64 offset, const IoBuffer& buffer, size_t length)
+{
+    if (is_dir())
+        return Error { EISDIR };
+    if (!mode_is_regular(m_mode))
+        return Error { EINVAL };
+    MutexGuard guard(m_lock);
+    if (offset >= m_size)
+        return 0;
+    length = min<u64>(length, m_size - offset);
+    size_t position = page_lower_bound(offset / tmpfs_page_size);
+    size_t done = 0;
+    while (done < length) {
+        u64 at = offset + done;
+        u64 index = at / tmpfs_page_size;
+        size_t in_page = at % tmpfs_page_size;
+        size_t chunk = min<u64>(tmpfs_page_size - in_page, length - done);
+        while (position < m_pages.size() && m_pages[position].index() < index)
+            ++position;
+        Result<void> copied {};
+        if (position < m_pages.size() && m_pages[position].index() == index)
+            copied = buffer.write(done, m_pages[position].data() + in_page, chunk);
+        else
+            copied = buffer.fill_zero(done, chunk); // a hole
+        if (copied.is_error()) {
+            if (done)
+                break;
+            return copied.error();
+        }
+        done += chunk;
+    }
+    // FIXME: atime is not updated on reads (behaves like mounting with noatime).
+    return done;
+}
+
+Result<size_t> TmpfsInode::write_at(u64 offset, const IoBuffer& buffer, size_t length)
+{
+    if (is_dir())
+        return Error { EISDIR };
+    if (!mode_is_regular(m_mode))
+        return Error { EINVAL };
+    if (offset >= max_file_size)
+        return Error { EFBIG };
+    length = min<u64>(length, max_file_size - offset);
+    MutexGuard guard(m_lock);
+    size_t position = page_lower_bound(offset / tmpfs_page_size);
+    size_t done = 0;
+    Error failure { 0 };
+    while (done < length) {
+        u64 at = offset + done;
+        u64 index = at / tmpfs_page_size;
+        size_t in_page = at % tmpfs_page_size;
+        size_t chunk = min<u64>(tmpfs_page_size - in_page, length - done);
+        while (position < m_pages.size() && m_pages[position].index() < index)
+            ++position;
+        auto page = page_for_write(index, position);
+        if (page.is_error()) {
+            failure = page.error();
+            break;
+        }
+        auto copied = buffer.read(done, page.value() + in_page, chunk);
+        if (copied.is_error()) {
+            failure = copied.error();
+            break;
+        }
+        done += chunk;
+    }
+    if (done == 0 && failure.code)
+        return failure;
+    if (done) {
+        m_size = max<u64>(m_size, offset + done);
+        m_mtime = m_ctime = filesystem_now();
+    }
+    // FIXME: a write by a non-owner does not clear S_ISUID/S_ISGID (Linux's file_remove_privs).
+    return done;
+}
+
+void TmpfsInode::truncate_data(u64 size)
+{
+    if (size < m_size) {
+        // Drop whole pages past the end, zero the tail of the last one: growing the file
+        // again must read zeros there.
+        u64 first_dropped = align_up<u64>(size, tmpfs_page_size) / tmpfs_page_size;
+        size_t keep = page_lower_bound(first_dropped);
+        size_t dropped = m_pages.size() - keep;
+        while (m_pages.size() > keep)
+            m_pages.take_last();
+        tmpfs().uncharge_pages(dropped);
+        if (size % tmpfs_page_size) {
+            size_t position = page_lower_bound(size / tmpfs_page_size);
+            if (position < m_pages.size() && m_pages[position].index() == size / tmpfs_page_size) {
+                size_t in_page = size % tmpfs_page_size;
+                memset(m_pages[position].data() + in_page, 0, tmpfs_page_size - in_page);
+            }
+        }
+    }
+    m_size = size;
+}
+
+Result<void> TmpfsInode::setattr(const InodeAttributes& attributes)
+{
+    MutexGuard guard(m_lock);
+    if (attributes.mask & InodeAttributes::Size) {
+        if (is_dir())
+            return Error { EISDIR };
+        if (!mode_is_regular(m_mode))
+            return Error { EINVAL };
+        if (attributes.size > max_file_size)
+            return Error { EFBIG };
+        truncate_data(attributes.size);
+    }
+    if (attributes.mask & InodeAttributes::Mode)
+        m_mode = mode_type(m_mode) | (attributes.mode & 07777);
+    if (attributes.mask & InodeAttributes::Uid)
+        m_uid = attributes.uid;
+    if (attributes.mask & InodeAttributes::Gid)
+        m_gid = attributes.gid;
+    if (attributes.mask & InodeAttributes::Atime)
+        m_atime = attributes.atime;
+    if (attributes.mask & InodeAttributes::Mtime)
+        m_mtime = attributes.mtime;
+    if (attributes.mask & InodeAttributes::Ctime)
+        m_ctime = attributes.ctime;
+    return {};
+}
+
+} // namespace sk

@@ -1,0 +1,108 @@
+// TmpfsInode: one tmpfs node. A directory keeps its entries in cookie order (the cookie is
+// the getdents offset, stable across removals); a regular file keeps its data as a sorted
+// array of page-sized chunks, absent chunks being holes that read as zeros; a symlink keeps
+// its target.
+//
+// Ownership: a directory entry holds its inode strongly; a directory refers to its parent by
+// a raw pointer (m_parent), valid while it is linked — a parent cannot be removed while it
+// has subdirectories, and rmdir/rename update it under the namespace lock.
+//
+// Locking: m_lock guards every field below except the directory entries and m_parent, which
+// the filesystem's namespace lock guards. Order: namespace lock, then inode locks.
+#pragma once
+
+#include <fs/tmpfs/TmpfsFileSystem.h>
+#include <lib/KString.h>
+#include <lib/Vector.h>
+#include <proc/Mutex.h>
+#include <vfs/Inode.h>
+
+namespace sk {
+
+class TmpfsInode final : public Inode {
+public:
+    static Result<RefPtr<TmpfsInode>> try_create(TmpfsFileSystem& fs, u32 mode, u64 rdev, u32 uid, u32 gid);
+    ~TmpfsInode() override;
+
+    InodeMetadata metadata() override;
+    Result<RefPtr<Inode>> lookup(StringView name) override;
+    Result<RefPtr<Inode>> mknod(StringView name, u32 mode, u64 rdev, u32 uid, u32 gid) override;
+    Result<RefPtr<Inode>> mkdir(StringView name, u32 mode, u32 uid, u32 gid) override;
+    Result<RefPtr<Inode>> symlink(StringView name, StringView target, u32 uid, u32 gid) override;
+    Result<void> link(StringView name, Inode& target) override;
+    Result<void> unlink(StringView name) override;
+    Result<void> rmdir(StringView name) override;
+    Result<void> rename(StringView name, Inode& new_directory, StringView new_name) override;
+    Result<void> iterate_directory(u64 offset, DirectoryVisitor& visitor) override;
+    Result<size_t> readlink(char* buffer, size_t size) override;
+    Result<size_t> read_at(u64 offset, const IoBuffer& buffer, size_t length) override;
+    Result<size_t> write_at(u64 offset, const IoBuffer& buffer, size_t length) override;
+    Result<void> setattr(const InodeAttributes& attributes) override;
+
+    // The filesystem's root: ".." is itself and it counts as linked.
+    void make_root();
+
+private:
+    struct DirectoryEntry {
+        KString name;
+        RefPtr<TmpfsInode> inode;
+        u64 cookie;
+    };
+    // One page-sized chunk of file data; owns its memory.
+    class Page {
+    public:
+        Page(u64 index, u8* data) : m_index(index), m_data(data) { }
+        Page(Page&& other) : m_index(other.m_index), m_data(std::exchange(other.m_data, nullptr)) { }
+        Page& operator=(Page&& other)
+        {
+            if (this != &other) {
+                delete[] m_data;
+                m_index = other.m_index;
+                m_data = std::exchange(other.m_data, nullptr);
+            }
+            return *this;
+        }
+        ~Page() { delete[] m_data; }
+        u64 index() const { return m_index; }
+        u8* data() const { return m_data; }
+
+    private:
+        u64 m_index;
+        u8* m_data;
+    };
+
+    TmpfsInode(TmpfsFileSystem& fs, u64 ino, u32 mode, u64 rdev, u32 uid, u32 gid);
+    TmpfsFileSystem& tmpfs() const { return static_cast<TmpfsFileSystem&>(*m_fs); }
+    bool is_dir() const { return mode_is_directory(m_mode); }
+
+    // Directory helpers; the namespace lock is held.
+    DirectoryEntry* find_entry(StringView name);
+    size_t find_entry_index(StringView name);
+    Result<void> add_entry(StringView name, RefPtr<TmpfsInode> inode);
+    RefPtr<TmpfsInode> remove_entry(size_t index);
+    Result<RefPtr<Inode>> create_child(StringView name, RefPtr<TmpfsInode> child);
+    void touch_modified();
+    void adjust_link_count(int delta);
+
+    // Data helpers; m_lock is held.
+    size_t page_lower_bound(u64 index) const;
+    Result<u8*> page_for_write(u64 index, size_t& position);
+    void truncate_data(u64 size);
+
+    Mutex m_lock;
+    u32 m_mode;
+    u32 m_uid, m_gid;
+    u32 m_nlink { 0 };
+    u64 m_rdev;
+    u64 m_size { 0 };
+    Timespec m_atime, m_mtime, m_ctime;
+
+    Vector<DirectoryEntry> m_entries; // directories, in cookie order
+    u64 m_next_cookie { 2 };          // 0 and 1 are "." and ".."
+    TmpfsInode* m_parent { nullptr }; // directories; null once removed
+    bool m_is_root { false };
+    Vector<Page> m_pages;             // regular files, sorted by index
+    KString m_target;                 // symlinks
+};
+
+} // namespace sk
