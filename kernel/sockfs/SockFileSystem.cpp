@@ -1,0 +1,122 @@
+// sockfs and its FileOperations (see SockFileSystem.h).
+#include <asm-generic/poll.h>
+#include <linux/stat.h>
+#include <sockfs/SockFileSystem.h>
+#include <vfs/Clock.h>
+
+namespace sk {
+
+namespace {
+
+class SocketFile final : public FileOperations {
+public:
+    Result<size_t> read(OpenFile& file, const IoBuffer& buffer, size_t length) override
+    {
+        auto result = TRY(socket(file).receive(file, buffer, length, 0));
+        return result.result;
+    }
+    Result<size_t> write(OpenFile& file, const IoBuffer& buffer, size_t length) override
+    {
+        // write(2) passes no caller context: no address, no control data, so none is needed.
+        SocketSendRequest request;
+        request.data = &buffer;
+        request.length = length;
+        return socket(file).send(file, request, nullptr);
+    }
+    u32 poll(OpenFile& file, PollTable* table) override { return socket(file).poll(table); }
+    Result<long> ioctl(OpenFile& file, unsigned long request, uptr argument) override
+    {
+        return socket(file).ioctl(request, argument);
+    }
+    void release(OpenFile& file) override { socket(file).release(); }
+
+private:
+    static UnixSocket& socket(OpenFile& file)
+    {
+        auto* socket = UnixSocket::from_file(file);
+        VERIFY(socket);
+        return *socket;
+    }
+};
+
+} // namespace
+
+static SockFileSystem* s_sockfs;
+
+Result<SockFileSystem*> SockFileSystem::try_the()
+{
+    // FIXME: not SMP-safe on first use; boot calls it once before any process runs.
+    if (!s_sockfs) {
+        auto fs = TRY(try_make_ref<SockFileSystem>());
+        fs->m_file_operations = TRY(try_make_ref<SocketFile>());
+        s_sockfs = fs.leak(); // lives for the kernel's lifetime
+    }
+    return s_sockfs;
+}
+
+UnixSocket* UnixSocket::from_file(OpenFile& file)
+{
+    Inode* inode = file.inode();
+    if (!inode || !s_sockfs || &inode->fs() != s_sockfs)
+        return nullptr;
+    return &static_cast<SockInode*>(inode)->socket();
+}
+
+Result<FileSystemStats> SockFileSystem::stats()
+{
+    FileSystemStats stats;
+    stats.type = sockfs_magic;
+    stats.block_size = 4096;
+    return stats;
+}
+
+Result<RefPtr<OpenFile>> SockFileSystem::try_open(RefPtr<UnixSocket> socket, u32 uid, u32 gid, u32 flags)
+{
+    UnixSocket& raw = *socket;
+    u64 ino = m_next_ino.fetch_add(1, std::memory_order_relaxed);
+    auto inode = TRY(try_make_ref<SockInode>(*this, ino, std::move(socket), uid, gid));
+    auto file = TRY(OpenFile::try_create(m_file_operations, std::move(inode), nullptr, flags));
+    raw.m_file = file.ptr();
+    return file;
+}
+
+SockInode::SockInode(FileSystem& fs, u64 ino, RefPtr<UnixSocket> socket, u32 uid, u32 gid)
+    : Inode(fs, ino)
+    , m_socket(std::move(socket))
+{
+    m_metadata.ino = ino;
+    m_metadata.mode = S_IFSOCK | 0777;
+    m_metadata.uid = uid;
+    m_metadata.gid = gid;
+    m_metadata.nlink = 1;
+    m_metadata.block_size = 4096;
+    m_metadata.atime = m_metadata.mtime = m_metadata.ctime = filesystem_now();
+}
+
+InodeMetadata SockInode::metadata()
+{
+    SpinlockGuard guard(m_lock);
+    return m_metadata;
+}
+
+Result<void> SockInode::setattr(const InodeAttributes& attributes)
+{
+    if (attributes.mask & InodeAttributes::Size)
+        return Error { EINVAL };
+    SpinlockGuard guard(m_lock);
+    if (attributes.mask & InodeAttributes::Mode)
+        m_metadata.mode = S_IFSOCK | (attributes.mode & 07777);
+    if (attributes.mask & InodeAttributes::Uid)
+        m_metadata.uid = attributes.uid;
+    if (attributes.mask & InodeAttributes::Gid)
+        m_metadata.gid = attributes.gid;
+    if (attributes.mask & InodeAttributes::Atime)
+        m_metadata.atime = attributes.atime;
+    if (attributes.mask & InodeAttributes::Mtime)
+        m_metadata.mtime = attributes.mtime;
+    if (attributes.mask & InodeAttributes::Ctime)
+        m_metadata.ctime = attributes.ctime;
+    return {};
+}
+
+} // namespace sk

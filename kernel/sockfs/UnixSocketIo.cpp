@@ -1,0 +1,381 @@
+// UnixSocket data transfer: send and receive for the three socket types, poll and ioctl.
+//
+// Streams copy the writer's bytes into segments of at most half the send buffer and block
+// while the peer's receive queue holds more than the send buffer (Linux bounds the writer's
+// unconsumed memory the same way). Datagram and seqpacket messages are one segment each; a
+// datagram receiver with a peer other than the sender admits at most max_dgram_qlen + 1
+// queued messages (Linux's unix_recvq_full).
+#include <asm-generic/poll.h>
+#include <linux/sockios.h>
+#include <lib/IoBuffer.h>
+#include <sockfs/UnixSocket.h>
+#include <vfs/PollTable.h>
+
+namespace sk {
+
+static constexpr int fionread = 0x541B; // FIONREAD == SIOCINQ
+static constexpr int siocoutq = 0x5411; // SIOCOUTQ == TIOCOUTQ
+
+static bool is_nonblocking(OpenFile& file, int flags) { return file.is_nonblocking() || (flags & abi::msg_dontwait); }
+
+Result<size_t> UnixSocket::send(OpenFile& file, SocketSendRequest& request, const SocketCaller* caller)
+{
+    if (request.flags & abi::msg_oob)
+        return Error { EOPNOTSUPP }; // FIXME: Linux supports MSG_OOB on streams (one byte)
+    VERIFY(caller || (!request.destination && request.rights.is_empty()));
+
+    UnixControl control;
+    control.credentials = caller ? caller->ucred : current_socket_credentials();
+    if (request.claimed_credentials)
+        control.credentials = *request.claimed_credentials; // checked by the syscall layer (EPERM)
+    if (!request.rights.is_empty()) {
+        if (request.rights.size() > abi::scm_max_fd)
+            return Error { EINVAL };
+        bool exempt = caller->credentials.is_superuser();
+        control.rights = TRY(InFlightFiles::try_create(std::move(request.rights), caller->credentials.uid, caller->nofile_limit, exempt));
+    }
+    if (m_type == abi::sock_stream)
+        return send_stream(file, request, control);
+    return send_datagram(file, request, control, caller);
+}
+
+Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& request, UnixControl& control)
+{
+    RefPtr<UnixSocket> other;
+    {
+        SpinlockGuard guard(m_lock);
+        if (request.destination)
+            return Error { m_state == State::Connected ? EISCONN : EOPNOTSUPP };
+        if (m_state != State::Connected || !m_peer)
+            return Error { ENOTCONN };
+        other = m_peer;
+    }
+    if (shutdown_bits(send_shutdown))
+        return Error { EPIPE };
+    {
+        SpinlockGuard guard(m_lock);
+        control.source = m_address;
+    }
+
+    bool nonblocking = is_nonblocking(file, request.flags);
+    size_t sent = 0;
+    while (sent < request.length) {
+        size_t capacity = send_capacity();
+        size_t chunk;
+        {
+            SpinlockGuard guard(other->m_lock);
+            auto broken = [&] { return other->m_dead || other->shutdown_bits(receive_shutdown) || shutdown_bits(send_shutdown); };
+            auto has_room = [&] { return other->m_queue.charge() < capacity; };
+            if (!broken() && !has_room()) {
+                if (nonblocking)
+                    return sent ? Result<size_t>(sent) : Error { EAGAIN };
+                auto waited = other->m_space_wait.wait_until(guard, [&] { return broken() || has_room(); });
+                if (waited.is_error())
+                    return sent ? Result<size_t>(sent) : waited.error();
+            }
+            if (broken())
+                return sent ? Result<size_t>(sent) : Error { EPIPE };
+            size_t room = capacity - other->m_queue.charge();
+            size_t max_segment = capacity / 2 - 64;
+            chunk = min(request.length - sent, min(max_segment, max<size_t>(room, 1)));
+        }
+        // Only the first segment carries the control data (rights included).
+        UnixControl segment_control = sent ? control.credentials_only() : std::exchange(control, control.credentials_only());
+        auto segment = Queue::try_create_segment(*request.data, sent, chunk, std::move(segment_control));
+        if (segment.is_error())
+            return sent ? Result<size_t>(sent) : segment.error();
+        {
+            SpinlockGuard guard(other->m_lock);
+            if (other->m_dead || other->shutdown_bits(receive_shutdown)) {
+                guard.unlock();
+                return sent ? Result<size_t>(sent) : Error { EPIPE };
+            }
+            other->m_queue.append(segment.release_value());
+        }
+        other->m_wait.wake_all();
+        sent += chunk;
+    }
+    return sent;
+}
+
+Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketCaller* caller)
+{
+    RefPtr<UnixSocket> other;
+    {
+        SpinlockGuard guard(m_lock);
+        if (m_type == abi::sock_seqpacket) {
+            if (m_state != State::Connected)
+                return Error { ENOTCONN };
+            request.destination = nullptr; // Linux ignores a seqpacket's msg_name
+        }
+    }
+    if (request.length + 32 > send_capacity())
+        return Error { EMSGSIZE };
+    if (shutdown_bits(send_shutdown))
+        return Error { EPIPE };
+    if (m_pass_credentials.load(std::memory_order_relaxed))
+        TRY(autobind());
+    if (request.destination) {
+        other = TRY(find_peer(*request.destination, *caller));
+    } else {
+        other = peer();
+        if (!other)
+            return Error { ENOTCONN };
+    }
+    control.source = local_address();
+
+    auto segment = TRY(Queue::try_create_segment(*request.data, 0, request.length, std::move(control)));
+    bool nonblocking = is_nonblocking(file, request.flags);
+    size_t capacity = send_capacity();
+    SpinlockGuard guard(other->m_lock);
+    for (;;) {
+        if (other->m_dead) {
+            guard.unlock();
+            // Sending to a connected peer that is gone dissolves the association.
+            SpinlockGuard self(m_lock);
+            if (m_peer == other) {
+                m_peer = nullptr;
+                if (m_type == abi::sock_dgram)
+                    m_state = State::Unconnected;
+            }
+            return Error { m_type == abi::sock_seqpacket ? EPIPE : ECONNREFUSED };
+        }
+        if (m_type == abi::sock_dgram && other->m_peer && other->m_peer.ptr() != this)
+            return Error { EPERM };
+        if (other->shutdown_bits(receive_shutdown))
+            return Error { EPIPE };
+        bool queue_full = other.ptr() != this && other->m_peer.ptr() != this
+            && other->m_queue.count() > abi::default_max_dgram_qlen;
+        bool memory_full = other->m_queue.charge() + segment->charge() > capacity && !other->m_queue.is_empty();
+        if (!queue_full && !memory_full)
+            break;
+        if (nonblocking)
+            return Error { EAGAIN };
+        TRY(other->m_space_wait.wait_until(guard, [&] {
+            return other->m_dead || other->shutdown_bits(receive_shutdown) || other->m_queue.count() <= abi::default_max_dgram_qlen;
+        }));
+    }
+    other->m_queue.append(std::move(segment));
+    guard.unlock();
+    other->m_wait.wake_all();
+    return request.length;
+}
+
+// Space was freed in our queue: wake blocked writers, and the peer's pollers (POLLOUT).
+void UnixSocket::after_consume()
+{
+    m_space_wait.wake_all();
+    if (auto other = peer())
+        other->m_wait.wake_all();
+}
+
+Result<SocketReceiveResult> UnixSocket::receive(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
+{
+    if (flags & abi::msg_oob)
+        return Error { EOPNOTSUPP };
+    if (m_type == abi::sock_stream)
+        return receive_stream(file, buffer, length, flags);
+    return receive_message(file, buffer, length, flags);
+}
+
+static void deliver_control(SocketReceiveResult& result, UnixControl& control, bool pass_credentials)
+{
+    if (!control.source.is_unnamed()) {
+        result.source = control.source;
+        result.has_source = true;
+    }
+    if (pass_credentials) {
+        result.has_credentials = true;
+        result.credentials = control.credentials;
+    }
+    result.rights = control.take_files();
+}
+
+Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
+{
+    bool peek = flags & abi::msg_peek;
+    bool nonblocking = is_nonblocking(file, flags);
+    size_t target = (flags & abi::msg_waitall) ? length : min<size_t>(1, length);
+    bool pass_credentials = m_pass_credentials.load(std::memory_order_relaxed);
+    auto same_writer = [&](const UnixControl& a, const UnixControl& b) {
+        return !pass_credentials || a.credentials == b.credentials;
+    };
+
+    SocketReceiveResult result;
+    UnixControl control;
+    bool got_control = false;
+    bool consumed = false;
+    {
+        SpinlockGuard guard(m_lock);
+        if (m_state != State::Connected)
+            return Error { EINVAL };
+        for (;;) {
+            if (!m_queue.is_empty() && result.copied < length) {
+                // With credentials passed, never glue bytes of another writer onto a read.
+                if (got_control && pass_credentials && !same_writer(control, m_queue.first()->control()))
+                    break;
+                auto read = m_queue.read_stream(buffer, result.copied, length - result.copied, peek, same_writer);
+                if (read.is_error()) {
+                    if (result.copied)
+                        break;
+                    return read.error();
+                }
+                auto value = read.release_value();
+                result.copied += value.copied;
+                consumed |= !peek && value.copied;
+                bool carried_rights = value.control.has_rights() || !value.control.peeked_rights.is_empty();
+                if (!got_control) {
+                    control = std::move(value.control);
+                    got_control = true;
+                } else if (carried_rights) {
+                    control.rights = std::move(value.control.rights);
+                    control.peeked_rights = std::move(value.control.peeked_rights);
+                }
+                if (carried_rights || peek)
+                    break;
+                continue;
+            }
+            if (result.copied >= target)
+                break;
+            if (m_error) {
+                if (result.copied)
+                    break;
+                return Error { std::exchange(m_error, 0) };
+            }
+            if (shutdown_bits(receive_shutdown))
+                break;
+            if (nonblocking) {
+                if (result.copied)
+                    break;
+                return Error { EAGAIN };
+            }
+            if (consumed) {
+                // Let blocked writers refill while we sleep.
+                guard.unlock();
+                after_consume();
+                consumed = false;
+                guard.relock();
+                continue;
+            }
+            auto waited = m_wait.wait_until(guard, [&] {
+                return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
+            });
+            if (waited.is_error()) {
+                if (result.copied)
+                    break;
+                return waited.error();
+            }
+        }
+    }
+    if (consumed)
+        after_consume();
+    if (got_control)
+        deliver_control(result, control, pass_credentials);
+    result.result = result.copied;
+    return result;
+}
+
+Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
+{
+    bool peek = flags & abi::msg_peek;
+    bool nonblocking = is_nonblocking(file, flags);
+    SocketReceiveResult result;
+    Queue::MessageRead read;
+    {
+        SpinlockGuard guard(m_lock);
+        if (m_type == abi::sock_seqpacket && m_state != State::Connected)
+            return Error { m_state == State::Listening ? EINVAL : ENOTCONN };
+        for (;;) {
+            // A datagram socket reports a pending error before queued data (sock_error first).
+            if (m_error)
+                return Error { std::exchange(m_error, 0) };
+            if (!m_queue.is_empty())
+                break;
+            if (shutdown_bits(receive_shutdown))
+                return result; // EOF: 0
+            if (nonblocking)
+                return Error { EAGAIN };
+            TRY(m_wait.wait_until(guard, [&] {
+                return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
+            }));
+        }
+        read = TRY(m_queue.read_message(buffer, length, peek));
+    }
+    if (!peek)
+        after_consume();
+    result.copied = read.copied;
+    if (read.message_length > read.copied)
+        result.message_flags |= abi::msg_trunc;
+    result.result = (flags & abi::msg_trunc) ? read.message_length : read.copied;
+    deliver_control(result, read.control, m_pass_credentials.load(std::memory_order_relaxed));
+    return result;
+}
+
+u32 UnixSocket::poll(PollTable* table)
+{
+    if (table)
+        table->wait_on(m_wait);
+    u32 mask = 0;
+    RefPtr<UnixSocket> other;
+    State state;
+    {
+        SpinlockGuard guard(m_lock);
+        state = m_state;
+        u8 shutdown = m_shutdown.load(std::memory_order_acquire);
+        if (m_error)
+            mask |= POLLERR;
+        if (shutdown == (receive_shutdown | send_shutdown))
+            mask |= POLLHUP;
+        if (shutdown & receive_shutdown)
+            mask |= POLLRDHUP | POLLIN | POLLRDNORM;
+        if (!m_queue.is_empty() || !m_backlog.is_empty())
+            mask |= POLLIN | POLLRDNORM;
+        if (is_connection_oriented() && state == State::Unconnected)
+            mask |= POLLHUP;
+        other = m_peer;
+    }
+    if (state == State::Listening)
+        return mask;
+    bool writable = true;
+    if (other) {
+        SpinlockGuard guard(other->m_lock);
+        writable = (other->m_queue.charge() << 2) <= send_capacity();
+        if (m_type == abi::sock_dgram && other->m_peer.ptr() != this && other.ptr() != this
+            && other->m_queue.count() > abi::default_max_dgram_qlen)
+            writable = false;
+    }
+    if (writable)
+        mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
+    return mask;
+}
+
+Result<long> UnixSocket::ioctl(unsigned long request, uptr argument)
+{
+    int value = 0;
+    switch (request) {
+    case fionread: {
+        SpinlockGuard guard(m_lock);
+        if (m_state == State::Listening)
+            return Error { EINVAL };
+        if (m_type == abi::sock_dgram)
+            value = m_queue.is_empty() ? 0 : static_cast<int>(m_queue.first()->length());
+        else
+            value = static_cast<int>(m_queue.bytes());
+        break;
+    }
+    case siocoutq: {
+        auto other = peer();
+        if (other) {
+            SpinlockGuard guard(other->m_lock);
+            value = static_cast<int>(other->m_queue.bytes());
+        }
+        break;
+    }
+    default:
+        return Error { ENOTTY };
+    }
+    TRY(IoBuffer::user(argument, sizeof(value)).write(0, &value, sizeof(value)));
+    return 0;
+}
+
+} // namespace sk
