@@ -26,9 +26,14 @@ $(KOBJ)/%.S.o: kernel/%.S $(DEPS_STAMP)
 	@echo "  AS      $<"
 	$(Q)$(KCXX) $(KCXXFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(KERNEL_ELF): $(KOBJS) kernel/arch/riscv64/kernel.ld
+# Two link passes: the first image gives the addresses for the symbol table that the
+# second links in (after .data, so no code address moves) for symbolized backtraces.
+$(KERNEL_ELF): $(KOBJS) kernel/arch/riscv64/kernel.ld tools/gen-ksyms.sh
 	@echo "  LD      $@"
-	$(Q)$(KCXX) $(KARCH) $(KLDFLAGS) $(KOBJS) -o $@
+	$(Q)$(KCXX) $(KARCH) $(KLDFLAGS) $(KOBJS) -o $(KOBJ)/pass1.elf
+	$(Q)tools/gen-ksyms.sh $(KOBJ)/pass1.elf $(KOBJ)/ksyms.S
+	$(Q)$(KCXX) $(KCXXFLAGS) -c $(KOBJ)/ksyms.S -o $(KOBJ)/ksyms.o
+	$(Q)$(KCXX) $(KARCH) $(KLDFLAGS) $(KOBJS) $(KOBJ)/ksyms.o -o $@
 
 -include $(KOBJS:.o=.d)
 

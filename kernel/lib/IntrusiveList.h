@@ -86,7 +86,10 @@ public:
 private:
     static T* from_node(IntrusiveListNode* node)
     {
-        auto offset = reinterpret_cast<uptr>(&(static_cast<T*>(nullptr)->*Member));
+        // Offset of the node inside T, computed on a fake non-null address (a null base
+        // would be undefined behaviour the optimizer may exploit).
+        constexpr uptr fake = 0x1000;
+        auto offset = reinterpret_cast<uptr>(&(reinterpret_cast<T*>(fake)->*Member)) - fake;
         return reinterpret_cast<T*>(reinterpret_cast<uptr>(node) - offset);
     }
     void insert_before(IntrusiveListNode* position, T& element)

@@ -1,0 +1,35 @@
+// Scheduler: preemptive round robin over one run queue, with a timer list for sleepers that
+// have deadlines. One hart runs now; the state is behind one spinlock so the design extends
+// to SMP (FIXME: per-hart current thread and run queues).
+//
+// Sleeping protocol (see WaitQueue): a thread registers itself on a wait queue, releases its
+// lock and calls block_current(); a wake() that arrives in between sets m_wake_pending, so
+// block_current() returns at once instead of missing it.
+#pragma once
+
+#include <lib/Types.h>
+#include <proc/Thread.h>
+
+namespace sk::scheduler {
+
+// The boot context becomes the first thread; the idle thread needs the heap.
+void initialize();
+void start_idle_thread();
+Thread* current();
+void enqueue(Thread* thread);
+void yield();
+// Sleeps until woken or deadline_ns (0 = none) passes. Returns false on timeout.
+bool block_current(u64 deadline_ns);
+void wake(Thread* thread);
+// Wakes a blocked thread for a signal (its wait returns ERESTARTSYS).
+void interrupt(Thread* thread);
+[[noreturn]] void exit_current();
+
+// From the timer interrupt.
+void timer_tick(u64 now_ns);
+// At trap exit: switch if the time slice ran out.
+void preempt_if_needed();
+u64 next_deadline_ns();
+u32 runnable_count();
+
+} // namespace sk::scheduler

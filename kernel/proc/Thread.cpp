@@ -1,0 +1,100 @@
+// Thread creation and the first steps of a new thread.
+#include <arch/Arch.h>
+#include <lib/Verify.h>
+#include <mm/FrameAllocator.h>
+#include <proc/Scheduler.h>
+#include <proc/Thread.h>
+#include <string.h>
+#include <atomic>
+
+extern "C" void thread_trampoline();
+
+namespace sk {
+
+void scheduler_finish_switch_for_new_thread();
+
+u32 allocate_tid()
+{
+    static std::atomic<u32> s_next { 1 };
+    return s_next.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Thread::set_name(const char* name)
+{
+    size_t n = min(strlen(name), sizeof(m_name) - 1);
+    memcpy(m_name, name, n);
+    m_name[n] = '\0';
+}
+
+Result<void> Thread::allocate_stack()
+{
+    uptr physical = TRY(frames::allocate_contiguous(kernel_stack_size / arch::page_size));
+    m_kernel_stack = reinterpret_cast<uptr>(arch::phys_to_virt(physical));
+    return {};
+}
+
+Thread::~Thread()
+{
+    if (m_kernel_stack)
+        frames::free_contiguous(arch::virt_to_phys(reinterpret_cast<void*>(m_kernel_stack)), kernel_stack_size / arch::page_size);
+}
+
+Result<Thread*> Thread::try_create_kernel(const char* name, Entry entry, void* argument)
+{
+    auto* thread = new (std::nothrow) Thread;
+    if (!thread)
+        return Error { ENOMEM };
+    if (auto result = thread->allocate_stack(); result.is_error()) {
+        delete thread;
+        return result.error();
+    }
+    thread->m_tid = allocate_tid();
+    thread->set_name(name);
+    thread->m_entry = entry;
+    thread->m_argument = argument;
+    thread->m_context.ra = reinterpret_cast<u64>(thread_trampoline);
+    thread->m_context.sp = thread->kernel_stack_top();
+    thread->m_context.s[0] = reinterpret_cast<u64>(thread);
+    return thread;
+}
+
+Result<Thread*> Thread::try_create_user(Process& process, const TrapFrame& initial)
+{
+    auto* thread = new (std::nothrow) Thread;
+    if (!thread)
+        return Error { ENOMEM };
+    if (auto result = thread->allocate_stack(); result.is_error()) {
+        delete thread;
+        return result.error();
+    }
+    thread->m_tid = allocate_tid();
+    thread->m_process = &process;
+    thread->m_trap_frame = reinterpret_cast<TrapFrame*>(thread->kernel_stack_top() - sizeof(TrapFrame));
+    *thread->m_trap_frame = initial;
+    thread->m_context.ra = reinterpret_cast<u64>(thread_trampoline);
+    thread->m_context.sp = reinterpret_cast<u64>(thread->m_trap_frame);
+    thread->m_context.s[0] = reinterpret_cast<u64>(thread);
+    return thread;
+}
+
+Thread* Thread::create_boot_thread()
+{
+    static Thread s_boot;
+    s_boot.m_tid = 0;
+    s_boot.set_name("kmain");
+    s_boot.m_state = State::Running;
+    return &s_boot;
+}
+
+void thread_start(Thread* thread)
+{
+    scheduler_finish_switch_for_new_thread();
+    if (thread->m_trap_frame)
+        return_from_trap(thread->m_trap_frame);
+    thread->m_entry(thread->m_argument);
+    scheduler::exit_current();
+}
+
+} // namespace sk
+
+extern "C" void thread_entry_point(sk::Thread* thread) { sk::thread_start(thread); }

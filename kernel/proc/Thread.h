@@ -1,0 +1,82 @@
+// Thread: a schedulable context — a kernel stack, saved registers and, for user threads, the
+// trap frame at the top of the stack and the user FP state. Kernel threads have no process.
+//
+// Lifecycle: created Runnable; Running while on the hart; Blocked inside WaitQueue waits;
+// Dead after exit. A dead thread's stack is freed by the scheduler after switching away from
+// it (a thread cannot free the stack it runs on). User threads belong to a Process, which
+// keeps them in its thread list and is kept alive by them.
+#pragma once
+
+#include <arch/riscv64/TrapFrame.h>
+#include <lib/IntrusiveList.h>
+#include <lib/RefPtr.h>
+#include <lib/Result.h>
+#include <lib/Types.h>
+
+namespace sk {
+
+class Process;
+
+class Thread {
+public:
+    enum class State { Runnable, Running, Blocked, Dead };
+    static constexpr size_t kernel_stack_size = 16 * 1024;
+
+    using Entry = void (*)(void* argument);
+    static Result<Thread*> try_create_kernel(const char* name, Entry entry, void* argument);
+    // A user thread that starts by returning to user mode with the given registers.
+    static Result<Thread*> try_create_user(Process& process, const TrapFrame& initial);
+    // Wraps the boot context (becomes the idle thread).
+    static Thread* create_boot_thread();
+    ~Thread();
+
+    u32 tid() const { return m_tid; }
+    State state() const { return m_state; }
+    const char* name() const { return m_name; }
+    void set_name(const char* name);
+    Process* process() const { return m_process; }
+    TrapFrame& trap_frame() { return *m_trap_frame; }
+    bool is_user() const { return m_process != nullptr; }
+    uptr kernel_stack_top() const { return m_kernel_stack + kernel_stack_size; }
+
+    // Signals directed at this thread and its mask (per-thread in Linux).
+    u64 signal_mask { 0 };
+    u64 pending_signals { 0 };
+    // set_tid_address / CLONE_CHILD_CLEARTID
+    uptr clear_child_tid { 0 };
+    // Alternate signal stack
+    uptr altstack_base { 0 };
+    size_t altstack_size { 0 };
+    u32 altstack_flags { 2 }; // SS_DISABLE
+
+    // Scheduler-owned fields (guarded by the scheduler lock).
+    SwitchContext m_context {};
+    FpState m_fp {};
+    State m_state { State::Runnable };
+    bool m_wake_pending { false };
+    bool m_interrupted { false }; // woken for a signal
+    u64 m_deadline_ns { 0 };
+    IntrusiveListNode m_run_node;
+    IntrusiveListNode m_timer_node;
+    IntrusiveListNode m_process_node; // in the process's thread list
+    u64 m_cpu_ns { 0 };
+    u64 m_switched_in_ns { 0 };
+
+private:
+    Thread() = default;
+    Result<void> allocate_stack();
+
+    u32 m_tid { 0 };
+    char m_name[16] {};
+    uptr m_kernel_stack { 0 };
+    TrapFrame* m_trap_frame { nullptr };
+    Process* m_process { nullptr };
+    Entry m_entry { nullptr };
+    void* m_argument { nullptr };
+
+    friend void thread_start(Thread*);
+};
+
+u32 allocate_tid();
+
+} // namespace sk
