@@ -15,7 +15,8 @@ $(BUSYBOX): mkimage/busybox.pin mkimage/fetch-busybox.sh $(DEPS_STAMP)
 	$(Q)mkimage/fetch-busybox.sh $(CACHE_DIR) >/dev/null
 	$(Q)touch $@
 
-$(ROOTFS_IMG): mkimage/mkimage.py mkimage/manifest $(ROOTFS_FILES) $(BUSYBOX) $(USER_BINS) $(SYSTEST_BINS)
+# (mk/system.mk, included later, adds the guest tests to the prerequisites.)
+$(ROOTFS_IMG): mkimage/mkimage.py mkimage/manifest $(ROOTFS_FILES) $(BUSYBOX) $(USER_BINS)
 	@echo "  MKIMAGE $@"
 	$(Q)python3 mkimage/mkimage.py --out $@ $(MKIMAGE_ARGS) >/dev/null
 

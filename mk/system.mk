@@ -45,5 +45,8 @@ $(BUILD)/tests/system/%_test: $(SYSTEST_OBJ)/%_test.o $(GTEST_LIBS)
 .PRECIOUS: $(SYSTEST_OBJ)/%.o
 -include $(wildcard $(SYSTEST_OBJ)/*.d)
 
+# The image holds every guest test as /tests/<name>_test.
+$(ROOTFS_IMG): $(SYSTEST_BINS)
+
 .PHONY: system-tests
 system-tests: $(SYSTEST_BINS)
