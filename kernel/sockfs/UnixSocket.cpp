@@ -54,7 +54,7 @@ UnixSocket::~UnixSocket()
 
 Result<RefPtr<UnixSocket>> UnixSocket::try_create(int type, const SocketCredentials& creator)
 {
-    if (type != abi::sock_stream && type != abi::sock_dgram && type != abi::sock_seqpacket)
+    if (type != net::sock_stream && type != net::sock_dgram && type != net::sock_seqpacket)
         return Error { ESOCKTNOSUPPORT };
     auto* socket = new (std::nothrow) UnixSocket(type, creator);
     if (!socket)
@@ -207,8 +207,8 @@ Result<void> UnixSocket::listen(int backlog, const SocketCaller& caller)
 {
     if (!is_connection_oriented())
         return Error { EOPNOTSUPP };
-    if (backlog < 0 || backlog > abi::somaxconn)
-        backlog = abi::somaxconn;
+    if (backlog < 0 || backlog > net::somaxconn)
+        backlog = net::somaxconn;
     SpinlockGuard guard(m_lock);
     if (!m_bound)
         return Error { EINVAL };
@@ -361,7 +361,7 @@ Result<RefPtr<UnixSocket>> UnixSocket::accept(OpenFile& file)
 
 Result<void> UnixSocket::shutdown(int how)
 {
-    if (how < abi::shut_rd || how > abi::shut_rdwr)
+    if (how < net::shut_rd || how > net::shut_rdwr)
         return Error { EINVAL };
     u8 mode = static_cast<u8>((how + 1) & (receive_shutdown | send_shutdown));
     RefPtr<UnixSocket> other;

@@ -94,7 +94,7 @@ public:
     static UnixSocket* from_file(OpenFile& file);
 
     int type() const { return m_type; }
-    bool is_connection_oriented() const { return m_type != abi::sock_dgram; }
+    bool is_connection_oriented() const { return m_type != net::sock_dgram; }
 
     // --- the socket calls; file is this socket's open file (O_NONBLOCK, the inode's mode) ---
     Result<void> bind(OpenFile& file, const UnixAddress& address, const SocketCaller& caller);
@@ -116,7 +116,7 @@ public:
     Result<size_t> get_option(int level, int name, void* out);
     // setsockopt with the caller's bytes already in kernel memory.
     Result<void> set_option(int level, int name, const void* value, size_t length);
-    bool raises_sigpipe() const { return m_type == abi::sock_stream; }
+    bool raises_sigpipe() const { return m_type == net::sock_stream; }
 
     // --- FileOperations, through SocketFile ---
     u32 poll(PollTable* table);
@@ -179,8 +179,8 @@ private:
     RefPtr<Inode> m_node;              // strong: the S_IFSOCK node of a path bind
     std::atomic<u8> m_shutdown { 0 };
     std::atomic<bool> m_pass_credentials { false };
-    std::atomic<size_t> m_send_buffer { abi::default_buffer_size };
-    std::atomic<size_t> m_receive_buffer { abi::default_buffer_size };
+    std::atomic<size_t> m_send_buffer { net::default_buffer_size };
+    std::atomic<size_t> m_receive_buffer { net::default_buffer_size };
     SocketCredentials m_creator;
 
     // The garbage collector's bookkeeping, guarded by its lock.

@@ -16,11 +16,11 @@ namespace sk {
 static constexpr int fionread = 0x541B; // FIONREAD == SIOCINQ
 static constexpr int siocoutq = 0x5411; // SIOCOUTQ == TIOCOUTQ
 
-static bool is_nonblocking(OpenFile& file, int flags) { return file.is_nonblocking() || (flags & abi::msg_dontwait); }
+static bool is_nonblocking(OpenFile& file, int flags) { return file.is_nonblocking() || (flags & net::msg_dontwait); }
 
 Result<size_t> UnixSocket::send(OpenFile& file, SocketSendRequest& request, const SocketCaller* caller)
 {
-    if (request.flags & abi::msg_oob)
+    if (request.flags & net::msg_oob)
         return Error { EOPNOTSUPP }; // FIXME: Linux supports MSG_OOB on streams (one byte)
     VERIFY(caller || (!request.destination && request.rights.is_empty()));
 
@@ -29,12 +29,12 @@ Result<size_t> UnixSocket::send(OpenFile& file, SocketSendRequest& request, cons
     if (request.claimed_credentials)
         control.credentials = *request.claimed_credentials; // checked by the syscall layer (EPERM)
     if (!request.rights.is_empty()) {
-        if (request.rights.size() > abi::scm_max_fd)
+        if (request.rights.size() > net::scm_max_fd)
             return Error { EINVAL };
         bool exempt = caller->credentials.is_superuser();
         control.rights = TRY(InFlightFiles::try_create(std::move(request.rights), caller->credentials.uid, caller->nofile_limit, exempt));
     }
-    if (m_type == abi::sock_stream)
+    if (m_type == net::sock_stream)
         return send_stream(file, request, control);
     return send_datagram(file, request, control, caller);
 }
@@ -103,7 +103,7 @@ Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& requ
     RefPtr<UnixSocket> other;
     {
         SpinlockGuard guard(m_lock);
-        if (m_type == abi::sock_seqpacket) {
+        if (m_type == net::sock_seqpacket) {
             if (m_state != State::Connected)
                 return Error { ENOTCONN };
             request.destination = nullptr; // Linux ignores a seqpacket's msg_name
@@ -135,24 +135,24 @@ Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& requ
             SpinlockGuard self(m_lock);
             if (m_peer == other) {
                 m_peer = nullptr;
-                if (m_type == abi::sock_dgram)
+                if (m_type == net::sock_dgram)
                     m_state = State::Unconnected;
             }
-            return Error { m_type == abi::sock_seqpacket ? EPIPE : ECONNREFUSED };
+            return Error { m_type == net::sock_seqpacket ? EPIPE : ECONNREFUSED };
         }
-        if (m_type == abi::sock_dgram && other->m_peer && other->m_peer.ptr() != this)
+        if (m_type == net::sock_dgram && other->m_peer && other->m_peer.ptr() != this)
             return Error { EPERM };
         if (other->shutdown_bits(receive_shutdown))
             return Error { EPIPE };
         bool queue_full = other.ptr() != this && other->m_peer.ptr() != this
-            && other->m_queue.count() > abi::default_max_dgram_qlen;
+            && other->m_queue.count() > net::default_max_dgram_qlen;
         bool memory_full = other->m_queue.charge() + segment->charge() > capacity && !other->m_queue.is_empty();
         if (!queue_full && !memory_full)
             break;
         if (nonblocking)
             return Error { EAGAIN };
         TRY(other->m_space_wait.wait_until(guard, [&] {
-            return other->m_dead || other->shutdown_bits(receive_shutdown) || other->m_queue.count() <= abi::default_max_dgram_qlen;
+            return other->m_dead || other->shutdown_bits(receive_shutdown) || other->m_queue.count() <= net::default_max_dgram_qlen;
         }));
     }
     other->m_queue.append(std::move(segment));
@@ -171,9 +171,9 @@ void UnixSocket::after_consume()
 
 Result<SocketReceiveResult> UnixSocket::receive(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
 {
-    if (flags & abi::msg_oob)
+    if (flags & net::msg_oob)
         return Error { EOPNOTSUPP };
-    if (m_type == abi::sock_stream)
+    if (m_type == net::sock_stream)
         return receive_stream(file, buffer, length, flags);
     return receive_message(file, buffer, length, flags);
 }
@@ -193,9 +193,9 @@ static void deliver_control(SocketReceiveResult& result, UnixControl& control, b
 
 Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
 {
-    bool peek = flags & abi::msg_peek;
+    bool peek = flags & net::msg_peek;
     bool nonblocking = is_nonblocking(file, flags);
-    size_t target = (flags & abi::msg_waitall) ? length : min<size_t>(1, length);
+    size_t target = (flags & net::msg_waitall) ? length : min<size_t>(1, length);
     bool pass_credentials = m_pass_credentials.load(std::memory_order_relaxed);
     auto same_writer = [&](const UnixControl& a, const UnixControl& b) {
         return !pass_credentials || a.credentials == b.credentials;
@@ -277,13 +277,13 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
 
 Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
 {
-    bool peek = flags & abi::msg_peek;
+    bool peek = flags & net::msg_peek;
     bool nonblocking = is_nonblocking(file, flags);
     SocketReceiveResult result;
     Queue::MessageRead read;
     {
         SpinlockGuard guard(m_lock);
-        if (m_type == abi::sock_seqpacket && m_state != State::Connected)
+        if (m_type == net::sock_seqpacket && m_state != State::Connected)
             return Error { m_state == State::Listening ? EINVAL : ENOTCONN };
         for (;;) {
             // A datagram socket reports a pending error before queued data (sock_error first).
@@ -305,8 +305,8 @@ Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const Io
         after_consume();
     result.copied = read.copied;
     if (read.message_length > read.copied)
-        result.message_flags |= abi::msg_trunc;
-    result.result = (flags & abi::msg_trunc) ? read.message_length : read.copied;
+        result.message_flags |= net::msg_trunc;
+    result.result = (flags & net::msg_trunc) ? read.message_length : read.copied;
     deliver_control(result, read.control, m_pass_credentials.load(std::memory_order_relaxed));
     return result;
 }
@@ -340,8 +340,8 @@ u32 UnixSocket::poll(PollTable* table)
     if (other) {
         SpinlockGuard guard(other->m_lock);
         writable = (other->m_queue.charge() << 2) <= send_capacity();
-        if (m_type == abi::sock_dgram && other->m_peer.ptr() != this && other.ptr() != this
-            && other->m_queue.count() > abi::default_max_dgram_qlen)
+        if (m_type == net::sock_dgram && other->m_peer.ptr() != this && other.ptr() != this
+            && other->m_queue.count() > net::default_max_dgram_qlen)
             writable = false;
     }
     if (writable)
@@ -357,7 +357,7 @@ Result<long> UnixSocket::ioctl(unsigned long request, uptr argument)
         SpinlockGuard guard(m_lock);
         if (m_state == State::Listening)
             return Error { EINVAL };
-        if (m_type == abi::sock_dgram)
+        if (m_type == net::sock_dgram)
             value = m_queue.is_empty() ? 0 : static_cast<int>(m_queue.first()->length());
         else
             value = static_cast<int>(m_queue.bytes());

@@ -8,7 +8,7 @@ namespace sk {
 
 Result<size_t> UnixSocket::get_option(int level, int name, void* out)
 {
-    if (level != abi::sol_socket)
+    if (level != net::sol_socket)
         return Error { EOPNOTSUPP };
     int value = 0;
     switch (name) {
@@ -16,7 +16,7 @@ Result<size_t> UnixSocket::get_option(int level, int name, void* out)
         value = m_type;
         break;
     case SO_DOMAIN:
-        value = abi::af_unix;
+        value = net::af_unix;
         break;
     case SO_PROTOCOL:
         value = 0;
@@ -64,7 +64,7 @@ Result<size_t> UnixSocket::get_option(int level, int name, void* out)
 
 Result<void> UnixSocket::set_option(int level, int name, const void* data, size_t length)
 {
-    if (level != abi::sol_socket)
+    if (level != net::sol_socket)
         return Error { EOPNOTSUPP };
     if (length < sizeof(int))
         return Error { EINVAL };
@@ -76,16 +76,16 @@ Result<void> UnixSocket::set_option(int level, int name, const void* data, size_
         return {};
     case SO_SNDBUF: {
         // Linux doubles the request (for bookkeeping overhead) within [minimum, 2 * max].
-        size_t wanted = min<size_t>(static_cast<u32>(value), abi::max_buffer_size);
-        m_send_buffer.store(max<size_t>(wanted * 2, abi::min_sndbuf), std::memory_order_relaxed);
+        size_t wanted = min<size_t>(static_cast<u32>(value), net::max_buffer_size);
+        m_send_buffer.store(max<size_t>(wanted * 2, net::min_sndbuf), std::memory_order_relaxed);
         m_space_wait.wake_all();
         if (auto other = peer())
             other->m_space_wait.wake_all();
         return {};
     }
     case SO_RCVBUF: {
-        size_t wanted = min<size_t>(static_cast<u32>(value), abi::max_buffer_size);
-        m_receive_buffer.store(max<size_t>(wanted * 2, abi::min_rcvbuf), std::memory_order_relaxed);
+        size_t wanted = min<size_t>(static_cast<u32>(value), net::max_buffer_size);
+        m_receive_buffer.store(max<size_t>(wanted * 2, net::min_rcvbuf), std::memory_order_relaxed);
         return {};
     }
     default:

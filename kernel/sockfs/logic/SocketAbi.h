@@ -6,7 +6,7 @@
 
 #include <lib/Types.h>
 
-namespace sk::abi {
+namespace sk::net {
 
 constexpr int af_unspec = 0;
 constexpr int af_unix = 1;
@@ -54,4 +54,4 @@ constexpr size_t max_buffer_size = 212992; // net.core.wmem_max / rmem_max
 constexpr size_t default_max_dgram_qlen = 10;
 constexpr int somaxconn = 4096;
 
-} // namespace sk::abi
+} // namespace sk::net

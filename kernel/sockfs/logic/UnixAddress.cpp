@@ -13,17 +13,17 @@ static u16 read_family(const void* sockaddr)
 
 Result<UnixAddress> UnixAddress::parse(const void* sockaddr, size_t addrlen)
 {
-    if (addrlen < abi::sun_path_offset || addrlen > abi::sockaddr_storage_size)
+    if (addrlen < net::sun_path_offset || addrlen > net::sockaddr_storage_size)
         return Error { EINVAL };
-    if (read_family(sockaddr) != abi::af_unix)
+    if (read_family(sockaddr) != net::af_unix)
         return Error { EINVAL };
-    if (addrlen == abi::sun_path_offset)
+    if (addrlen == net::sun_path_offset)
         return UnixAddress();
-    if (addrlen > abi::sockaddr_un_size)
+    if (addrlen > net::sockaddr_un_size)
         return Error { EINVAL };
 
-    auto* path = static_cast<const u8*>(sockaddr) + abi::sun_path_offset;
-    size_t available = addrlen - abi::sun_path_offset;
+    auto* path = static_cast<const u8*>(sockaddr) + net::sun_path_offset;
+    size_t available = addrlen - net::sun_path_offset;
     UnixAddress address;
     if (path[0] == '\0') {
         address.m_kind = Kind::Abstract;
@@ -42,7 +42,7 @@ Result<UnixAddress> UnixAddress::parse(const void* sockaddr, size_t addrlen)
 
 UnixAddress UnixAddress::path(StringView path)
 {
-    VERIFY(!path.is_empty() && path.length() <= abi::sun_path_max && path[0] != '\0');
+    VERIFY(!path.is_empty() && path.length() <= net::sun_path_max && path[0] != '\0');
     UnixAddress address;
     address.m_kind = Kind::Path;
     address.m_length = static_cast<u8>(path.length());
@@ -52,7 +52,7 @@ UnixAddress UnixAddress::path(StringView path)
 
 UnixAddress UnixAddress::abstract(StringView name)
 {
-    VERIFY(name.length() < abi::sun_path_max);
+    VERIFY(name.length() < net::sun_path_max);
     UnixAddress address;
     address.m_kind = Kind::Abstract;
     address.m_length = static_cast<u8>(name.length() + 1);
@@ -64,30 +64,30 @@ UnixAddress UnixAddress::abstract(StringView name)
 
 bool UnixAddress::is_unspec(const void* sockaddr, size_t addrlen)
 {
-    return addrlen >= sizeof(u16) && read_family(sockaddr) == abi::af_unspec;
+    return addrlen >= sizeof(u16) && read_family(sockaddr) == net::af_unspec;
 }
 
 size_t UnixAddress::encoded_length() const
 {
     switch (m_kind) {
     case Kind::Unnamed:
-        return abi::sun_path_offset;
+        return net::sun_path_offset;
     case Kind::Path:
-        return abi::sun_path_offset + m_length + 1;
+        return net::sun_path_offset + m_length + 1;
     case Kind::Abstract:
-        return abi::sun_path_offset + m_length;
+        return net::sun_path_offset + m_length;
     }
     VERIFY_NOT_REACHED();
 }
 
 size_t UnixAddress::encode(u8* out) const
 {
-    u16 family = abi::af_unix;
+    u16 family = net::af_unix;
     memcpy(out, &family, sizeof(family));
     if (m_length)
-        memcpy(out + abi::sun_path_offset, m_bytes, m_length);
+        memcpy(out + net::sun_path_offset, m_bytes, m_length);
     if (m_kind == Kind::Path)
-        out[abi::sun_path_offset + m_length] = '\0';
+        out[net::sun_path_offset + m_length] = '\0';
     return encoded_length();
 }
 

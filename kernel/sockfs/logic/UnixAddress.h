@@ -23,7 +23,7 @@ public:
     enum class Kind : u8 { Unnamed, Path, Abstract };
 
     // The largest sockaddr Linux reports: a full sun_path plus the NUL it appends.
-    static constexpr size_t max_encoded_length = abi::sockaddr_un_size + 1;
+    static constexpr size_t max_encoded_length = net::sockaddr_un_size + 1;
 
     UnixAddress() = default;
 
@@ -56,7 +56,7 @@ public:
 private:
     Kind m_kind { Kind::Unnamed };
     u8 m_length { 0 };
-    u8 m_bytes[abi::sun_path_max] {};
+    u8 m_bytes[net::sun_path_max] {};
 };
 
 // The 5-hex-digit autobind name for a counter value ("\0" + "%05x" of its low 20 bits).
