@@ -7,8 +7,8 @@ CACHE_DIR     := $(BUILD)/cache
 BUSYBOX_VER   := $(shell sed -n 's/^version=\([0-9]*:\)\{0,1\}//p' mkimage/busybox.pin)
 BUSYBOX       := $(CACHE_DIR)/busybox-$(BUSYBOX_VER)/busybox
 ROOTFS_FILES  := $(shell find rootfs -type f | LC_ALL=C sort)
-MKIMAGE_ARGS   = --busybox $(BUSYBOX) --user-dir $(BUILD)/user --tests-dir $(BUILD)/tests/system \
-                 --size-mb $(IMAGE_SIZE_MB)
+MKIMAGE_ARGS   = --busybox $(BUSYBOX) --size-mb $(IMAGE_SIZE_MB) $(addprefix --user ,$(USER_BINS)) \
+                 $(addprefix --test ,$(SYSTEST_BINS))
 
 $(BUSYBOX): mkimage/busybox.pin mkimage/fetch-busybox.sh $(DEPS_STAMP)
 	@echo "  FETCH   $@"

@@ -29,7 +29,10 @@ gdb: $(KERNEL_ELF) $(ROOTFS_IMG)
 	$(QEMU_BASE) $(QEMU_KERNEL) -append "init=/sbin/init $(BOOTARGS)" $(call QEMU_DISK,$(RUN_IMG)) -S -gdb tcp::1234
 
 # make bench — run build/user/sockbench in the guest (when it exists) and show its output.
-bench: $(KERNEL_ELF) $(ROOTFS_IMG)
+# BENCH_ARGS go to sockbench; BENCH_TIMEOUT (600 s) bounds the run.
+bench: $(USER_BINS)
 	$(Q)if [ -x $(BUILD)/user/sockbench ]; then \
-	    python3 tests/harness/vm.py --timeout $${BENCH_TIMEOUT:-600} --expect-exit any "init=/usr/bin/sockbench $(if $(BENCH_ARGS),-- $(BENCH_ARGS))"; \
+	    $(MAKE) --no-print-directory $(KERNEL_ELF) $(ROOTFS_IMG) && \
+	    python3 tests/harness/vm.py --timeout $${BENCH_TIMEOUT:-600} --expect-exit any \
+	        "init=/usr/bin/sockbench$(if $(BENCH_ARGS), -- $(BENCH_ARGS))"; \
 	else echo "make bench: build/user/sockbench does not exist yet (add user/sockbench.cpp)"; fi

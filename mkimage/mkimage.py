@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """mkimage — build Sockeye's root filesystem image (ext2 revision 1, 4 KiB blocks).
 
-    mkimage.py --out build/rootfs.img --busybox PATH [--user-dir build/user]
-               [--tests-dir build/tests/system] [--size-mb 128]
+    mkimage.py --out build/rootfs.img --busybox PATH [--user build/user/NAME]...
+               [--test build/tests/system/NAME_test]... [--size-mb 128]
 
 What goes in, and with which owner and mode, is mkimage/manifest; the host's owners, modes
 and times never reach the image. Steps:
@@ -64,14 +64,6 @@ def read_manifest(path):
     return entries
 
 
-def list_programs(directory, suffix=""):
-    if not directory or not os.path.isdir(directory):
-        return []
-    return sorted(n for n in os.listdir(directory)
-                  if n.endswith(suffix) and os.path.isfile(os.path.join(directory, n))
-                  and os.access(os.path.join(directory, n), os.X_OK))
-
-
 def expand(entries, args):
     """Resolve sources to host paths and expand the '*' entries; check the whole tree."""
     out = []
@@ -80,11 +72,11 @@ def expand(entries, args):
         if e["kind"] == "file" and src in ("@user/*", "@tests/*"):
             if "*" not in e["path"]:
                 raise ManifestError(f"{e['where']}: {src} needs a '*' in the path")
-            if src == "@user/*":
-                names = [(n, os.path.join(args.user_dir, n)) for n in list_programs(args.user_dir)]
-            else:
-                names = [(n, os.path.join(args.tests_dir, n)) for n in list_programs(args.tests_dir, "_test")]
-            for name, host in names:
+            programs = args.user if src == "@user/*" else args.test
+            for host in sorted(programs, key=os.path.basename):
+                if not os.path.isfile(host):
+                    raise ManifestError(f"{host} does not exist")
+                name = os.path.basename(host)
                 out.append(dict(e, path=e["path"].replace("*", name), host=host))
             continue
         if "*" in e["path"]:
@@ -185,8 +177,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--busybox", required=True)
     ap.add_argument("--manifest", default=os.path.join(HERE, "manifest"))
-    ap.add_argument("--user-dir", default=None)
-    ap.add_argument("--tests-dir", default=None)
+    ap.add_argument("--user", action="append", default=[], metavar="PROGRAM",
+                    help="a built user program, installed as /usr/bin/<name> (repeat)")
+    ap.add_argument("--test", action="append", default=[], metavar="PROGRAM",
+                    help="a built guest test, installed as /tests/<name> (repeat)")
     ap.add_argument("--size-mb", type=int, default=128)
     ap.add_argument("--strip", default="riscv64-linux-gnu-strip",
                     help="strip program for user programs and tests ('' keeps symbols)")

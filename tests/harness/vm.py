@@ -187,8 +187,8 @@ def main():
     run = boot(args.kernel, args.image, args.bootargs, args.timeout, work, "vm")
     if not args.quiet:
         sys.stdout.write(run.output)
-    expect_exit = {"any": None, "nonzero": "nonzero"}.get(args.expect_exit)
-    if expect_exit is None and args.expect_exit not in ("any",):
+    expect_exit = {"any": None, "nonzero": "nonzero"}.get(args.expect_exit, None)
+    if args.expect_exit not in ("any", "nonzero"):
         expect_exit = int(args.expect_exit)
     judge(run, expect_exit, args.expect, args.forbid, args.leak_exempt)
     check_fsck(run)
