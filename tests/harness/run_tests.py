@@ -59,6 +59,7 @@ class Results:
         self.lock = threading.Lock()
         self.passed = self.failed = self.xfail = self.skipped = 0
         self.xpass_notes = []
+        self.sockeye_cases = set()
 
     def report(self, lines):
         with self.lock:
@@ -71,6 +72,8 @@ class Results:
                     self.xfail += 1
                 elif status == "SKIP":
                     self.skipped += 1
+                if what.startswith("sockeye ") and len(what.split()) == 3:
+                    self.sockeye_cases.add(what.split()[2])
                 if status == "XPASS":
                     self.xpass_notes.append(what)
                 print(f"{status:<6}{what}" + (f"  -- {detail}" if detail else ""), flush=True)
@@ -369,6 +372,9 @@ def main():
         extra.append(f"{results.xfail} known failures (XFAIL)")
     if results.xpass_notes:
         extra.append(f"{len(results.xpass_notes)} XPASS: remove them from tests/system/known-failures")
+    if want("sockeye"):
+        for name in sorted(set(known) - results.sockeye_cases):
+            extra.append(f"known-failures entry {name} matches no test case")
     if results.skipped:
         extra.append(f"{results.skipped} skipped")
     extra.append(f"{time.monotonic() - start:.0f} s; logs in {os.path.relpath(RUNS, REPO)}/")
