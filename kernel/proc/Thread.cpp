@@ -1,5 +1,6 @@
 // Thread creation and the first steps of a new thread.
 #include <arch/Arch.h>
+#include <lib/UserCopy.h>
 #include <lib/Verify.h>
 #include <mm/FrameAllocator.h>
 #include <proc/Scheduler.h>
@@ -89,10 +90,20 @@ Thread* Thread::create_boot_thread()
 void thread_start(Thread* thread)
 {
     scheduler_finish_switch_for_new_thread();
-    if (thread->m_trap_frame)
+    if (thread->m_entry) {
+        thread->m_entry(thread->m_argument); // a kernel thread's body, or a user thread's prelude
+        if (!thread->m_trap_frame)
+            scheduler::exit_current();
+    }
+    if (thread->m_trap_frame) {
+        if (thread->set_tid_on_start) {
+            u32 tid = thread->tid();
+            (void)copy_to_user(thread->set_tid_on_start, &tid, sizeof(tid));
+        }
+        arch::disable_interrupts();
         return_from_trap(thread->m_trap_frame);
-    thread->m_entry(thread->m_argument);
-    scheduler::exit_current();
+    }
+    VERIFY_NOT_REACHED();
 }
 
 } // namespace sk

@@ -30,6 +30,13 @@ public:
     static Thread* create_boot_thread();
     ~Thread();
 
+    // For a user thread: kernel code to run on its own stack before it first enters user
+    // mode (init's exec).
+    void set_prelude(Entry entry, void* argument)
+    {
+        m_entry = entry;
+        m_argument = argument;
+    }
     u32 tid() const { return m_tid; }
     State state() const { return m_state; }
     const char* name() const { return m_name; }
@@ -42,8 +49,14 @@ public:
     // Signals directed at this thread and its mask (per-thread in Linux).
     u64 signal_mask { 0 };
     u64 pending_signals { 0 };
-    // set_tid_address / CLONE_CHILD_CLEARTID
+    u64 saved_signal_mask { 0 }; // rt_sigsuspend's mask to restore
+    bool has_saved_signal_mask { false };
+    // set_tid_address / CLONE_CHILD_CLEARTID, and CLONE_CHILD_SETTID for a new process (written
+    // by the child itself, in its own address space, before it first returns to user mode)
     uptr clear_child_tid { 0 };
+    uptr set_tid_on_start { 0 };
+    // a0 at syscall entry, for restarting an interrupted syscall (ERESTARTSYS)
+    u64 syscall_original_a0 { 0 };
     // Alternate signal stack
     uptr altstack_base { 0 };
     size_t altstack_size { 0 };

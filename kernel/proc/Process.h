@@ -1,0 +1,154 @@
+// Process: what threads of one program share — pid, parent, process group and session,
+// credentials, the fd table, cwd/root and umask, the address space, signal actions, limits,
+// and the children it must reap.
+//
+// Lifecycle: created by fork/clone (or as init at boot); becomes a zombie when its last
+// thread exits (status kept, resources released, SIGCHLD to the parent); freed when the
+// parent reaps it (or at once if the parent ignores SIGCHLD). Orphans are reparented to init.
+//
+// Locking: s_table_lock (in Process.cpp) guards the process table, parent/child links and
+// zombie state; m_lock guards the per-process mutable fields (credentials, cwd, signals).
+#pragma once
+
+#include <lib/IntrusiveList.h>
+#include <lib/KString.h>
+#include <lib/RefPtr.h>
+#include <lib/Spinlock.h>
+#include <mm/AddressSpace.h>
+#include <proc/Credentials.h>
+#include <proc/FdTable.h>
+#include <proc/Thread.h>
+#include <proc/WaitQueue.h>
+#include <vfs/Custody.h>
+
+namespace sk {
+
+struct SignalAction {
+    uptr handler { 0 }; // SIG_DFL = 0, SIG_IGN = 1
+    u64 flags { 0 };
+    uptr restorer { 0 };
+    u64 mask { 0 };
+};
+
+struct SignalActions : public RefCounted<SignalActions> {
+    Spinlock lock;
+    SignalAction actions[64];
+};
+
+struct ResourceLimit {
+    u64 current;
+    u64 maximum;
+};
+
+class Process : public RefCounted<Process> {
+public:
+    static constexpr int rlimit_count = 16;
+
+    // The first process (pid 1), with an empty address space, root credentials and the
+    // console as fds 0-2 (installed by the caller).
+    static Result<RefPtr<Process>> try_create_init();
+    ~Process();
+
+    // A new, empty process with a fresh pid (EAGAIN when the table is full).
+    static Result<RefPtr<Process>> try_create(int parent_pid_hint);
+    static Process& current();
+    static Process* current_or_null();
+    static RefPtr<Process> from_pid(int pid);
+    static u32 count();
+    // Calls fn(Process&) for every live process (under the table lock: fn must not sleep).
+    template<typename Fn>
+    static void for_each(Fn fn);
+
+    int pid() const { return m_pid; }
+    int ppid();
+    int pgid() const { return m_pgid; }
+    int sid() const { return m_sid; }
+    void set_pgid(int pgid) { m_pgid = pgid; }
+    void set_sid(int sid) { m_sid = sid; }
+
+    Credentials credentials();
+    void set_credentials(const Credentials& credentials);
+    FdTable& fds() { return *m_fds; }
+    RefPtr<FdTable> fd_table() { return m_fds; }
+    AddressSpace& address_space() { return *m_address_space; }
+    RefPtr<AddressSpace> address_space_ref() { return m_address_space; }
+    void set_address_space(RefPtr<AddressSpace> space) { m_address_space = std::move(space); }
+    RefPtr<Custody> cwd();
+    void set_cwd(RefPtr<Custody> cwd);
+    RefPtr<Custody> root();
+    void set_root(RefPtr<Custody> root);
+    void set_fd_table(RefPtr<FdTable> table) { m_fds = std::move(table); }
+    void set_signal_actions(RefPtr<SignalActions> actions) { m_signal_actions = std::move(actions); }
+    RefPtr<SignalActions> signal_actions_ref() { return m_signal_actions; }
+    // vfork: the parent sleeps until the child execs or exits.
+    WaitQueue vfork_wait;
+    bool vfork_done { false };
+    bool exiting { false };
+    int exit_signal { 17 }; // SIGCHLD by default
+    u64 child_generation { 0 };
+    u32 umask() const { return m_umask; }
+    u32 exchange_umask(u32 mask);
+    SignalActions& signal_actions() { return *m_signal_actions; }
+    ResourceLimit& limit(int resource) { return m_limits[resource]; }
+    int fd_limit() const { return static_cast<int>(m_limits[7].current); } // RLIMIT_NOFILE
+
+    const char* name() const { return m_name; }
+    void set_name(const char* name);
+    RefPtr<Custody> executable() { return m_executable; }
+    void set_executable(RefPtr<Custody> custody) { m_executable = std::move(custody); }
+    // argv as NUL-separated bytes, for /proc/<pid>/cmdline.
+    StringView command_line() const { return m_command_line.view(); }
+    void set_command_line(KString line) { m_command_line = std::move(line); }
+
+    Spinlock& lock() { return m_lock; }
+
+    // --- process-wide signal state (guarded by m_lock) ---
+    u64 pending_signals { 0 };
+    WaitQueue child_wait; // wait4 sleeps here; a child's state change wakes it
+    // Exit / stop bookkeeping, guarded by the process table lock.
+    bool is_zombie { false };
+    int exit_status { 0 };      // wait status word (as wait4 returns it)
+    int stop_report { 0 };      // pending WUNTRACED/WCONTINUED report (status word), 0 = none
+    bool stopped { false };
+    u64 user_ns { 0 }, children_ns { 0 };
+    u64 start_ns { 0 };
+
+    IntrusiveList<Thread, &Thread::m_process_node> threads;
+    size_t thread_count { 0 };
+
+    Process* parent { nullptr }; // guarded by the table lock; init adopts orphans
+    IntrusiveListNode m_sibling_node;
+    IntrusiveList<Process, &Process::m_sibling_node> children;
+    IntrusiveListNode m_table_node;
+
+    Process(int pid);
+
+    Spinlock m_lock;
+    int m_pid;
+    int m_pgid { 0 };
+    int m_sid { 0 };
+    Credentials m_credentials;
+    RefPtr<FdTable> m_fds;
+    RefPtr<AddressSpace> m_address_space;
+    RefPtr<Custody> m_cwd;
+    RefPtr<Custody> m_root;
+    RefPtr<Custody> m_executable;
+    KString m_command_line;
+    u32 m_umask { 022 };
+    RefPtr<SignalActions> m_signal_actions;
+    ResourceLimit m_limits[rlimit_count];
+    char m_name[16] {};
+};
+
+extern Spinlock g_process_table_lock;
+IntrusiveList<Process, &Process::m_table_node>& process_table();
+
+template<typename Fn>
+void Process::for_each(Fn fn)
+{
+    SpinlockGuard guard(g_process_table_lock);
+    for (auto& process : process_table())
+        fn(process);
+}
+
+} // namespace sk

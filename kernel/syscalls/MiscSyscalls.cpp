@@ -1,0 +1,161 @@
+// uname, sysinfo, getrandom, futex, getrusage, reboot.
+#include <arch/Arch.h>
+#include <lib/UserCopy.h>
+#include <mm/FrameAllocator.h>
+#include <proc/Futex.h>
+#include <proc/Process.h>
+#include <proc/Scheduler.h>
+#include <string.h>
+#include <syscalls/Syscall.h>
+#include <vfs/VirtualFileSystem.h>
+
+namespace sk {
+
+static Result<long> sys_uname(const SyscallArguments& a)
+{
+    char buffer[6][65] = {};
+    const char* fields[6] = { "Linux", "sockeye", "6.12.0-sockeye", "#1 SMP Sockeye 0.1", "riscv64", "(none)" };
+    for (int i = 0; i < 6; ++i)
+        memcpy(buffer[i], fields[i], strlen(fields[i]));
+    TRY(copy_to_user(a.a0, buffer, sizeof(buffer)));
+    return 0;
+}
+REGISTER_SYSCALL(__NR_uname, sys_uname);
+
+static Result<long> sys_sysinfo(const SyscallArguments& a)
+{
+    struct {
+        i64 uptime;
+        u64 loads[3];
+        u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+        u16 procs, pad;
+        u32 pad2;
+        u64 totalhigh, freehigh;
+        u32 mem_unit;
+        char reserved[4];
+    } info {};
+    auto stats = frames::stats();
+    info.uptime = static_cast<i64>(arch::monotonic_ns() / 1000000000);
+    info.totalram = stats.total * arch::page_size;
+    info.freeram = stats.free * arch::page_size;
+    info.procs = static_cast<u16>(Process::count());
+    info.mem_unit = 1;
+    TRY(copy_to_user(a.a0, &info, sizeof(info)));
+    return 0;
+}
+REGISTER_SYSCALL(__NR_sysinfo, sys_sysinfo);
+
+// FIXME: not cryptographic — a xorshift generator seeded from the timer.
+static u64 next_random()
+{
+    static u64 state = 0x9e3779b97f4a7c15ul;
+    state ^= arch::monotonic_ns();
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state * 0x2545f4914f6cdd1dul;
+}
+
+static Result<long> sys_getrandom(const SyscallArguments& a)
+{
+    if (a.a2 & ~7ul)
+        return Error { EINVAL };
+    size_t length = min<size_t>(a.a1, 33554431);
+    u8 chunk[256];
+    for (size_t done = 0; done < length;) {
+        size_t n = min(length - done, sizeof(chunk));
+        for (size_t i = 0; i < n; i += 8) {
+            u64 value = next_random();
+            memcpy(chunk + i, &value, min<size_t>(8, n - i));
+        }
+        TRY(copy_to_user(a.a0 + done, chunk, n));
+        done += n;
+    }
+    return static_cast<long>(length);
+}
+REGISTER_SYSCALL(__NR_getrandom, sys_getrandom);
+
+static Result<long> sys_futex(const SyscallArguments& a)
+{
+    constexpr int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
+                  FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_PRIVATE = 128, FUTEX_CLOCK_REALTIME = 256;
+    int op = static_cast<int>(a.a1) & ~(FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
+    uptr address = a.a0;
+    switch (op) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+        Deadline deadline;
+        if (a.a3) {
+            i64 ts[2];
+            TRY(copy_from_user(ts, a.a3, sizeof(ts)));
+            if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+                return Error { EINVAL };
+            u64 value = static_cast<u64>(ts[0]) * 1000000000ul + static_cast<u64>(ts[1]);
+            if (op == FUTEX_WAIT) {
+                deadline.monotonic_ns = arch::monotonic_ns() + value;
+            } else {
+                u64 offset = (a.a1 & FUTEX_CLOCK_REALTIME) ? arch::boot_epoch_ns() : 0;
+                deadline.monotonic_ns = value > offset ? value - offset : 1;
+            }
+        }
+        u32 bitset = op == FUTEX_WAIT ? 0xffffffff : static_cast<u32>(a.a5);
+        TRY(futex_wait(address, static_cast<u32>(a.a2), deadline, bitset));
+        return 0;
+    }
+    case FUTEX_WAKE:
+        return futex_wake(address, static_cast<int>(a.a2));
+    case FUTEX_WAKE_BITSET:
+        if (static_cast<u32>(a.a5) == 0)
+            return Error { EINVAL };
+        return futex_wake(address, static_cast<int>(a.a2), static_cast<u32>(a.a5));
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+        // FIXME: requeue wakes everyone instead of moving waiters (correct but slower).
+        return futex_wake(address, 0x7fffffff);
+    case FUTEX_WAKE_OP:
+        return futex_wake(address, static_cast<int>(a.a2)) + futex_wake(a.a4, static_cast<int>(a.a3));
+    default:
+        return Error { ENOSYS };
+    }
+}
+REGISTER_SYSCALL(__NR_futex, sys_futex);
+
+static Result<long> sys_getrusage(const SyscallArguments& a)
+{
+    i64 usage[18] = {};
+    Thread* thread = scheduler::current();
+    u64 ns = thread->m_cpu_ns;
+    usage[0] = static_cast<i64>(ns / 1000000000);
+    usage[1] = static_cast<i64>(ns % 1000000000 / 1000);
+    if (static_cast<int>(a.a0) != 0 && static_cast<int>(a.a0) != -1 && static_cast<int>(a.a0) != 1)
+        return Error { EINVAL };
+    TRY(copy_to_user(a.a1, usage, sizeof(usage)));
+    return 0;
+}
+REGISTER_SYSCALL(__NR_getrusage, sys_getrusage);
+
+void sync_all_filesystems()
+{
+    VirtualFileSystem::the().for_each_mount([](FileSystem& fs, Custody*, u32) { (void)fs.sync(); });
+}
+
+static Result<long> sys_reboot(const SyscallArguments& a)
+{
+    constexpr u32 magic1 = 0xfee1dead, magic2 = 672274793;
+    constexpr u32 CMD_POWER_OFF = 0x4321fedc, CMD_RESTART = 0x01234567, CMD_HALT = 0xcdef0123, CMD_CAD_ON = 0x89abcdef,
+                  CMD_CAD_OFF = 0;
+    if (static_cast<u32>(a.a0) != magic1 || static_cast<u32>(a.a1) != magic2)
+        return Error { EINVAL };
+    if (!Process::current().credentials().is_superuser())
+        return Error { EPERM };
+    u32 command = static_cast<u32>(a.a2);
+    if (command == CMD_CAD_ON || command == CMD_CAD_OFF)
+        return 0;
+    if (command != CMD_POWER_OFF && command != CMD_RESTART && command != CMD_HALT)
+        return Error { EINVAL };
+    sync_all_filesystems();
+    arch::power_off(0);
+}
+REGISTER_SYSCALL(__NR_reboot, sys_reboot);
+
+} // namespace sk
