@@ -23,11 +23,11 @@ class AddressSpace : public RefCounted<AddressSpace> {
 public:
     enum Protection : u32 { Read = 1, Write = 2, Execute = 4 }; // PROT_* values
     enum MapFlags : u32 {
-        Shared = 0x01,         // MAP_SHARED
-        Private = 0x02,        // MAP_PRIVATE
-        Fixed = 0x10,          // MAP_FIXED
-        Anonymous = 0x20,      // MAP_ANONYMOUS
-        GrowsDown = 0x100,     // MAP_GROWSDOWN
+        Shared = 0x01, // MAP_SHARED
+        Private = 0x02, // MAP_PRIVATE
+        Fixed = 0x10, // MAP_FIXED
+        Anonymous = 0x20, // MAP_ANONYMOUS
+        GrowsDown = 0x100, // MAP_GROWSDOWN
         FixedNoReplace = 0x100000, // MAP_FIXED_NOREPLACE
     };
     static constexpr uptr mmap_base = 0x2000000000ul; // top-down mmap area below this
@@ -80,8 +80,8 @@ public:
 
     // Totals over all spaces, for the leak check and /proc/meminfo.
     struct Statistics {
-        u64 spaces;            // live AddressSpace objects
-        u64 page_table_pages;  // frames used by their page tables
+        u64 spaces; // live AddressSpace objects
+        u64 page_table_pages; // frames used by their page tables
     };
     static Statistics statistics();
 
@@ -109,13 +109,12 @@ private:
     // write any private page). May drop m_lock while a file page is read.
     Result<uptr> resolve_page(uptr page_address, FaultAccess access, bool forced);
     Result<void> fault_in_file_page(const Region& region, uptr page_address);
-    template<typename Fn>
-    Result<void> access_memory(uptr address, size_t length, bool write, Fn fn);
+    template<typename Fn> Result<void> access_memory(uptr address, size_t length, bool write, Fn fn);
     bool is_active() const;
 
     Mutex m_lock;
     uptr m_root_physical { 0 }; // top-level page table
-    Vector<Region> m_regions;   // sorted by start address, disjoint
+    Vector<Region> m_regions; // sorted by start address, disjoint
     uptr m_brk_base { 0 };
     uptr m_brk { 0 };
 };

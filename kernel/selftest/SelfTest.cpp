@@ -17,6 +17,7 @@ bool run(const char* name, bool& passed)
         { "threads", threads },
         { "fault", fault },
         { "storage", storage },
+        { "vm", address_space },
     };
     for (auto& test : tests) {
         if (strcmp(test.name, name) == 0) {

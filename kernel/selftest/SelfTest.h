@@ -9,6 +9,7 @@ bool memory();
 bool threads();
 bool fault(); // deliberately faults: never returns
 bool storage();
+bool address_space(); // selftest=vm
 
 // Runs the named test; false if the name is unknown.
 bool run(const char* name, bool& passed);
