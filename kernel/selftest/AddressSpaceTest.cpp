@@ -8,12 +8,14 @@
 // activates (AddressSpace::set_kernel_thread_space).
 #include <arch/Arch.h>
 #include <drivers/Console.h>
+#include <lib/IoBuffer.h>
 #include <lib/UserCopy.h>
 #include <mm/AddressSpace.h>
 #include <mm/FrameAllocator.h>
 #include <mm/Heap.h>
 #include <selftest/SelfTest.h>
 #include <string.h>
+#include <vfs/FileSystem.h>
 #include <vfs/OpenFile.h>
 
 namespace sk::selftest {
@@ -222,6 +224,114 @@ void test_large_sparse(AddressSpace& space)
     CHECK(peek(big.value()) == -1);
 }
 
+// A read-only file of 2.5 pages whose byte at offset i is i % 251, counting its reads.
+class PatternFileSystem final : public FileSystem {
+public:
+    const char* name() const override { return "vmtest"; }
+    RefPtr<Inode> root() override { return nullptr; }
+    Result<FileSystemStats> stats() override { return FileSystemStats {}; }
+};
+
+class PatternInode final : public Inode {
+public:
+    static constexpr u64 size = 2 * page + page / 2;
+    explicit PatternInode(FileSystem& fs)
+        : Inode(fs, 1)
+    {
+    }
+    InodeMetadata metadata() override
+    {
+        InodeMetadata metadata;
+        metadata.ino = 1;
+        metadata.mode = 0100644;
+        metadata.size = size;
+        return metadata;
+    }
+    Result<void> setattr(const InodeAttributes&) override { return Error { EPERM }; }
+    Result<size_t> read_at(u64 offset, const IoBuffer& buffer, size_t length) override
+    {
+        ++reads;
+        if (offset >= size)
+            return 0;
+        length = min<size_t>(length, size - offset);
+        for (size_t i = 0; i < length; ++i) {
+            u8 byte = static_cast<u8>((offset + i) % 251);
+            TRY(buffer.write(i, &byte, 1));
+        }
+        return length;
+    }
+    size_t reads { 0 };
+};
+
+u8 pattern(u64 offset) { return static_cast<u8>(offset % 251); }
+
+void test_file_mappings()
+{
+    auto fs = try_make_ref<PatternFileSystem>();
+    auto operations = try_make_ref<FileOperations>();
+    CHECK(!fs.is_error() && !operations.is_error());
+    if (fs.is_error() || operations.is_error())
+        return;
+    auto* inode = new (std::nothrow) PatternInode(*fs.value());
+    CHECK(inode);
+    if (!inode)
+        return;
+    RefPtr<Inode> inode_ref(inode);
+    auto opened = OpenFile::try_create(operations.value(), inode_ref, nullptr, O_RDONLY);
+    CHECK(!opened.is_error());
+    if (opened.is_error())
+        return;
+    auto file = opened.release_value();
+
+    auto created = AddressSpace::try_create();
+    CHECK(!created.is_error());
+    if (created.is_error())
+        return;
+    auto space = created.release_value();
+    use(*space);
+
+    // Private mapping from file offset one page: mapping page 0 is file page 1, page 1 the
+    // last half page plus zeros, pages 2 and 3 lie beyond EOF and read as zero.
+    auto mapped = space->map(0, 4 * page, rw, AddressSpace::Private, file, page);
+    CHECK(!mapped.is_error());
+    if (mapped.is_error())
+        return;
+    uptr base = mapped.value();
+    CHECK(inode->reads == 0); // nothing is read before a fault
+    CHECK(peek(base) == pattern(page) && peek(base + 100) == pattern(page + 100));
+    size_t reads_after_first = inode->reads;
+    CHECK(reads_after_first >= 1);
+    CHECK(peek(base + page + page / 2 - 1) == pattern(2 * page + page / 2 - 1));
+    CHECK(peek(base + page + page / 2) == 0 && peek(base + 3 * page + 5) == 0);
+    CHECK(error_of(space->map(0, page, rw, AddressSpace::Private, file, 5)) == EINVAL);
+
+    // Writes stay private; a clone shares them copy-on-write; DONTNEED rereads the file.
+    CHECK(poke(base + 1, 'p') && peek(base + 1) == 'p');
+    auto clone = space->try_clone();
+    CHECK(!clone.is_error());
+    if (!clone.is_error()) {
+        use(*clone.value());
+        CHECK(peek(base + 1) == 'p' && poke(base + 1, 'c') && peek(base + 2 * page) == 0);
+        use(*space);
+        CHECK(peek(base + 1) == 'p');
+    }
+    CHECK(!space->discard(base, page).is_error());
+    CHECK(peek(base + 1) == pattern(page + 1));
+
+    // Shared file mappings: read-only only (no write-back yet).
+    auto shared = space->map(0, page, AddressSpace::Read, AddressSpace::Shared, file, 0);
+    CHECK(!shared.is_error());
+    if (!shared.is_error()) {
+        CHECK(peek(shared.value() + 7) == pattern(7) && !poke(shared.value() + 7, 0));
+        CHECK(error_of(space->protect(shared.value(), page, rw)) == EACCES);
+    }
+    CHECK(error_of(space->map(0, page, rw, AddressSpace::Shared, file, 0)) == ENODEV);
+    kprintf("vm: file mappings: %zu reads for the pages touched\n", inode->reads);
+
+    AddressSpace::activate_kernel_only();
+    AddressSpace::set_kernel_thread_space(nullptr);
+}
+
 } // namespace
 
 bool address_space()
@@ -247,6 +357,8 @@ bool address_space()
         }
         test_brk(*parent);
         test_large_sparse(*parent);
+        test_file_mappings();
+        use(*parent);
         auto statistics = AddressSpace::statistics();
         kprintf("vm: %lu spaces, %lu page-table pages, %lu resident pages in the test space\n",
             statistics.spaces - spaces_before.spaces, statistics.page_table_pages - spaces_before.page_table_pages,
