@@ -227,7 +227,8 @@ def job_boot(spec_path, kernel_ok, keep):
     if exit_code == "any":
         exit_code = None
     run = vm.boot(KERNEL[0], os.path.join(BUILD, "rootfs.img"), spec["bootargs"],
-                  spec.get("timeout", 60), os.path.join(RUNS, "boot", name), name)
+                  spec.get("timeout", 60), os.path.join(RUNS, "boot", name), name,
+                  spec.get("qemu_args", []))
     vm.judge(run, exit_code, spec.get("expect", []), spec.get("forbid", []), spec.get("leak_exempt", False))
     vm.check_fsck(run)
     vm.check_debugfs(run, os.path.join(BUILD, "rootfs.img"), spec.get("debugfs", []))

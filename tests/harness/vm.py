@@ -63,15 +63,16 @@ def copy_image(pristine, dest):
     subprocess.run(["cp", "--sparse=always", pristine, dest], check=True)
 
 
-def boot(kernel, pristine, bootargs, timeout, workdir, name):
-    """Boot once on a copy of `pristine` under `workdir`; fills a Run (no judging)."""
+def boot(kernel, pristine, bootargs, timeout, workdir, name, qemu_args=()):
+    """Boot once on a copy of `pristine` under `workdir`; fills a Run (no judging).
+    qemu_args are appended to the one QEMU command line (e.g. modern virtio-mmio)."""
     run = Run(name)
     os.makedirs(workdir, exist_ok=True)
     run.image = os.path.join(workdir, "disk.img")
     run.log = os.path.join(workdir, "console.log")
     copy_image(pristine, run.image)
     start = time.monotonic()
-    proc = subprocess.Popen([QEMU_CMD, kernel, run.image, bootargs], stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen([QEMU_CMD, kernel, run.image, bootargs, *qemu_args], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         raw, _ = proc.communicate(timeout=timeout)

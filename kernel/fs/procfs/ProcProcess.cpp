@@ -1,0 +1,239 @@
+// Per-process /proc files: /proc/<pid>/{stat,status,cmdline,comm,exe,cwd,fd/}.
+//
+// Processes are found by pid each time (Process::from_pid takes a reference, so the process
+// cannot be freed while a file is generated); a pid that has gone answers ESRCH/ENOENT. The
+// process table lock is a spinlock: only non-sleeping work happens under it.
+#include <arch/Arch.h>
+#include <fs/procfs/ProcInode.h>
+#include <fs/procfs/ProcText.h>
+#include <proc/Process.h>
+#include <proc/SignalNumbers.h>
+#include <string.h>
+#include <vfs/OpenFile.h>
+
+namespace sk {
+
+namespace {
+
+constexpr u64 user_hz = 100;
+constexpr u64 ns_per_tick = 1'000'000'000 / user_hz;
+
+// Linux's state letter: Z zombie, T stopped, R when a thread runs or may run, S asleep.
+char state_of(Process& process)
+{
+    SpinlockGuard guard(g_process_table_lock);
+    if (process.is_zombie)
+        return 'Z';
+    if (process.stopped)
+        return 'T';
+    for (auto& thread : process.threads) {
+        auto state = thread.state();
+        if (state == Thread::State::Running || state == Thread::State::Runnable)
+            return 'R';
+    }
+    return 'S';
+}
+
+struct Usage {
+    u64 vsize { 0 };
+    u64 rss_pages { 0 };
+    u32 threads { 0 };
+};
+
+Usage usage_of(Process& process)
+{
+    Usage usage;
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        usage.threads = static_cast<u32>(process.thread_count);
+    }
+    if (auto space = process.address_space_ref(); space && !process.is_zombie) {
+        usage.vsize = space->virtual_size();
+        usage.rss_pages = space->resident_pages();
+    }
+    return usage;
+}
+
+Result<size_t> copy_path(Custody* custody, char* buffer, size_t size)
+{
+    if (!custody)
+        return Error { ENOENT };
+    char path[1024];
+    size_t length = TRY(custody->absolute_path(path, sizeof(path)));
+    if (length > size)
+        length = size;
+    memcpy(buffer, path, length);
+    return length;
+}
+
+} // namespace
+
+bool proc_process_exists(int pid) { return Process::from_pid(pid) != nullptr; }
+
+int proc_current_pid()
+{
+    Process* process = Process::current_or_null();
+    return process ? process->pid() : 0;
+}
+
+size_t proc_list_pids(int after, int* pids, size_t max)
+{
+    // Keeps the `max` smallest pids above `after`, sorted, in one pass over the table.
+    size_t count = 0;
+    Process::for_each([&](Process& process) {
+        int pid = process.pid();
+        if (pid <= after)
+            return;
+        if (count == max && pid >= pids[max - 1])
+            return;
+        size_t i = count < max ? count++ : max - 1;
+        while (i > 0 && pids[i - 1] > pid) {
+            pids[i] = pids[i - 1];
+            --i;
+        }
+        pids[i] = pid;
+    });
+    return count;
+}
+
+Result<void> proc_process_owner(int pid, u32& uid, u32& gid)
+{
+    auto process = Process::from_pid(pid);
+    if (!process)
+        return Error { ESRCH };
+    auto credentials = process->credentials();
+    uid = credentials.euid;
+    gid = credentials.egid;
+    return {};
+}
+
+static void generate_stat(Process& process, ProcText& text)
+{
+    char state = state_of(process);
+    Usage usage = usage_of(process);
+    u64 utime = process.user_ns / ns_per_tick;
+    u64 cutime = process.children_ns / ns_per_tick;
+    u64 start = process.start_ns / ns_per_tick;
+    // FIXME: tty_nr and tpgid come from the controlling terminal, which the process does not
+    // record yet; 0 and -1 are what Linux shows without one.
+    text.append("%d (%s) %c %d %d %d %d %d %u ", process.pid(), process.name(), state, process.ppid(), process.pgid(),
+        process.sid(), 0, -1, 0u);
+    text.append("0 0 0 0 %lu 0 %lu 0 20 0 %u 0 %lu %lu %lu %lu ", utime, cutime, usage.threads, start, usage.vsize,
+        usage.rss_pages, ~0ul);
+    text.append("0 0 0 0 0 %lu 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n", process.pending_signals,
+        process.exit_signal, process.is_zombie ? process.exit_status : 0);
+}
+
+static void generate_status(Process& process, ProcText& text)
+{
+    static const char* const state_names[] = { "R (running)", "S (sleeping)", "T (stopped)", "Z (zombie)" };
+    char state = state_of(process);
+    const char* state_name = state == 'R' ? state_names[0]
+        : state == 'S'                    ? state_names[1]
+        : state == 'T'                    ? state_names[2]
+                                          : state_names[3];
+    auto credentials = process.credentials();
+    Usage usage = usage_of(process);
+    size_t fds = 0;
+    if (auto table = process.fd_table())
+        fds = table->open_count();
+    text.append("Name:\t%s\n", process.name());
+    text.append("Umask:\t%04o\n", process.umask());
+    text.append("State:\t%s\n", state_name);
+    text.append(
+        "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", process.pid(), process.pid(), process.ppid());
+    text.append("Uid:\t%u\t%u\t%u\t%u\n", credentials.uid, credentials.euid, credentials.suid, credentials.fsuid);
+    text.append("Gid:\t%u\t%u\t%u\t%u\n", credentials.gid, credentials.egid, credentials.sgid, credentials.fsgid);
+    text.append("FDSize:\t%lu\nGroups:\t", fds);
+    for (u32 i = 0; i < credentials.group_count; ++i)
+        text.append(i ? " %u" : "%u", credentials.groups[i]);
+    text.append("\n");
+    text.append("VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n", usage.vsize / 1024, usage.rss_pages * arch::page_size / 1024);
+    text.append("Threads:\t%u\n", usage.threads);
+    text.append("SigPnd:\t%016lx\n", process.pending_signals);
+}
+
+Result<void> generate_process_file(ProcKind kind, int pid, ProcText& text)
+{
+    auto process = Process::from_pid(pid);
+    if (!process)
+        return Error { ESRCH };
+    switch (kind) {
+    case ProcKind::ProcessStat:
+        generate_stat(*process, text);
+        break;
+    case ProcKind::ProcessStatus:
+        generate_status(*process, text);
+        break;
+    case ProcKind::ProcessCmdline: {
+        auto line = process->command_line();
+        text.append_bytes(line.chars(), line.length());
+        break;
+    }
+    case ProcKind::ProcessComm:
+        text.append("%s\n", process->name());
+        break;
+    default:
+        return Error { EINVAL };
+    }
+    return text.status();
+}
+
+Result<size_t> process_link_target(ProcKind kind, int pid, u32 index, char* buffer, size_t size)
+{
+    auto process = Process::from_pid(pid);
+    if (!process)
+        return Error { ENOENT };
+    if (kind == ProcKind::ProcessExe)
+        return copy_path(process->executable().ptr(), buffer, size);
+    if (kind == ProcKind::ProcessCwd)
+        return copy_path(process->cwd().ptr(), buffer, size);
+    auto table = process->fd_table();
+    if (!table)
+        return Error { ENOENT };
+    auto file = TRY(table->get(static_cast<int>(index)));
+    if (file->custody())
+        return copy_path(file->custody(), buffer, size);
+    // Anonymous files are named as Linux names them.
+    char text[64];
+    size_t length;
+    Inode* inode = file->inode();
+    u32 type = inode ? mode_type(inode->metadata().mode) : 0;
+    if (type == 0140000)
+        length = format(text, sizeof(text), "socket:[%lu]", inode->ino());
+    else if (type == 0010000)
+        length = format(text, sizeof(text), "pipe:[%lu]", inode->ino());
+    else
+        length = format(text, sizeof(text), "anon_inode:[%lu]", inode ? inode->ino() : 0ul);
+    if (length > size)
+        length = size;
+    memcpy(buffer, text, length);
+    return length;
+}
+
+bool proc_fd_is_open(int pid, u32 fd)
+{
+    auto process = Process::from_pid(pid);
+    if (!process)
+        return false;
+    auto table = process->fd_table();
+    return table && !table->get(static_cast<int>(fd)).is_error();
+}
+
+int proc_next_fd(int pid, u32 from)
+{
+    auto process = Process::from_pid(pid);
+    if (!process)
+        return -1;
+    auto table = process->fd_table();
+    if (!table)
+        return -1;
+    int next = -1;
+    table->for_each([&](int fd, OpenFile&) {
+        if (next < 0 && fd >= static_cast<int>(from))
+            next = fd;
+    });
+    return next;
+}
+
+} // namespace sk
