@@ -20,5 +20,9 @@ $(ROOTFS_IMG): mkimage/mkimage.py mkimage/manifest $(ROOTFS_FILES) $(BUSYBOX) $(
 	@echo "  MKIMAGE $@"
 	$(Q)python3 mkimage/mkimage.py --out $@ $(MKIMAGE_ARGS) >/dev/null
 
-.PHONY: image
+.PHONY: image mkimage-args
 image: $(ROOTFS_IMG)
+
+# For scripts (the harness's reproducibility check): mkimage.py's arguments as make passes them.
+mkimage-args:
+	@echo $(MKIMAGE_ARGS)

@@ -321,7 +321,7 @@ def main():
     ap.add_argument("--kernel-built", default="yes")
     ap.add_argument("--unit-built", default="yes")
     ap.add_argument("--image-built", default="yes")
-    ap.add_argument("--mkimage-args", default="", help="mkimage.py arguments, as make passes them")
+    ap.add_argument("--mkimage-args", default=None, help="mkimage.py arguments (default: make mkimage-args)")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("SOCKEYE_TEST_JOBS", min(2, os.cpu_count() or 1))))
     ap.add_argument("--vm-timeout", type=float, default=float(os.environ.get("SOCKEYE_VM_TIMEOUT", 60)))
     ap.add_argument("--ref-timeout", type=float, default=float(os.environ.get("SOCKEYE_REF_TIMEOUT", 120)))
@@ -332,6 +332,9 @@ def main():
     only = set(filter(None, args.only.split(",")))
     want = lambda kind: not only or kind in only  # noqa: E731
 
+    if args.mkimage_args is None:
+        args.mkimage_args = subprocess.run(["make", "--no-print-directory", "-s", "mkimage-args"], cwd=REPO,
+                                           capture_output=True, text=True).stdout.strip()
     KERNEL[0] = os.path.abspath(args.kernel)
     kernel_ok = args.kernel_built == "yes" and os.path.exists(KERNEL[0])
     image_ok = args.image_built == "yes" and os.path.exists(os.path.join(BUILD, "rootfs.img"))
