@@ -54,6 +54,9 @@ UnixSocket::~UnixSocket()
 
 Result<RefPtr<UnixSocket>> UnixSocket::try_create(int type, const SocketCredentials& creator)
 {
+    // The syscall layer answers EINVAL for type >= SOCK_MAX (11) and unknown flag bits.
+    if (type == net::sock_raw)
+        type = net::sock_dgram; // as Linux's unix_create
     if (type != net::sock_stream && type != net::sock_dgram && type != net::sock_seqpacket)
         return Error { ESOCKTNOSUPPORT };
     auto* socket = new (std::nothrow) UnixSocket(type, creator);

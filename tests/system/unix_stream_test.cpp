@@ -432,16 +432,26 @@ TEST(UnixSocket, CreationFlagsAndErrors)
     EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
     EXPECT_TRUE((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR);
     close(fd);
-    EXPECT_EQ(socket(AF_UNIX, 42, 0), -1);
+    EXPECT_EQ(socket(AF_UNIX, SOCK_RDM, 0), -1);
     EXPECT_EQ(errno, ESOCKTNOSUPPORT);
+    // SOCK_RAW is taken as SOCK_DGRAM.
+    fd = socket(AF_UNIX, SOCK_RAW, 0);
+    ASSERT_GE(fd, 0);
+    int type = 0;
+    socklen_t length = sizeof(type);
+    ASSERT_EQ(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length), 0);
+    EXPECT_EQ(type, SOCK_DGRAM);
+    close(fd);
     EXPECT_EQ(socket(AF_UNIX, SOCK_STREAM, 7), -1);
     EXPECT_EQ(errno, EPROTONOSUPPORT);
 }
 
 TEST(UnixSocket, UnknownTypeFlagsAreInvalid)
 {
-    SKIP_UNDER_QEMU_USER("qemu masks unknown SOCK_* flag bits off the type before calling Linux");
+    SKIP_UNDER_QEMU_USER("qemu masks unknown SOCK_* flag bits off the type and answers ESOCKTNOSUPPORT itself");
     EXPECT_EQ(socket(AF_UNIX, SOCK_STREAM | 0x100000, 0), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(socket(AF_UNIX, 42, 0), -1); // beyond SOCK_MAX
     EXPECT_EQ(errno, EINVAL);
 }
 

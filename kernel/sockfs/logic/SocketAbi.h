@@ -13,7 +13,9 @@ constexpr int af_unix = 1;
 
 constexpr int sock_stream = 1;
 constexpr int sock_dgram = 2;
+constexpr int sock_raw = 3;
 constexpr int sock_seqpacket = 5;
+constexpr int sock_max = 11;
 constexpr int sock_type_mask = 0xf;
 constexpr int sock_nonblock = 04000;    // O_NONBLOCK
 constexpr int sock_cloexec = 02000000;  // O_CLOEXEC
