@@ -10,7 +10,7 @@ HCXXFLAGS     := -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=address,un
                  -fno-sanitize-recover=undefined -MMD -MP -Ikernel -Itests/unit \
                  -DSOCKEYE_HOST=1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
                  $(if $(WERROR),-Werror)
-HLDFLAGS      := -fsanitize=address,undefined -lgtest -lgtest_main -pthread
+HLDFLAGS      := -fsanitize=address,undefined -lgtest_main -lgtest -pthread
 
 # Kernel sources that build on the host. Subsystems add their portable files here.
 HOST_KERNEL_SRCS := $(wildcard kernel/lib/*.cpp kernel/vfs/*.cpp kernel/fs/*.cpp \

@@ -25,6 +25,9 @@ Result<void> IoBuffer::for_each_piece(size_t offset, size_t n, Fn fn) const
         done += chunk;
         offset = 0;
     }
+    // Segments shorter than the advertised total: never report a short copy as success.
+    if (done < n)
+        return Error { EFAULT };
     return {};
 }
 

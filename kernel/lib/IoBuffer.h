@@ -30,6 +30,15 @@ public:
         return buffer;
     }
 
+    // Scattered kernel memory: each segment's base is a kernel address. Same lifetime rule.
+    static IoBuffer kernel_vector(const IoSegment* segments, size_t count, size_t total)
+    {
+        IoBuffer buffer(false, nullptr, total);
+        buffer.m_segments = segments;
+        buffer.m_segment_count = count;
+        return buffer;
+    }
+
     size_t size() const { return m_size; }
     bool is_user() const { return m_is_user; }
 

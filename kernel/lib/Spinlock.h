@@ -17,20 +17,22 @@ public:
     uptr lock()
     {
         uptr state = interrupts_save_disable();
-        while (m_locked.exchange(true, std::memory_order_acquire)) {
+        while (m_locked.exchange(1, std::memory_order_acquire)) {
             while (m_locked.load(std::memory_order_relaxed)) { }
         }
         return state;
     }
     void unlock(uptr state)
     {
-        m_locked.store(false, std::memory_order_release);
+        m_locked.store(0, std::memory_order_release);
         interrupts_restore(state);
     }
-    bool is_locked() const { return m_locked.load(std::memory_order_relaxed); }
+    bool is_locked() const { return m_locked.load(std::memory_order_relaxed) != 0; }
 
 private:
-    std::atomic<bool> m_locked { false };
+    // A word, not a bool: RISC-V has no byte-sized AMO, and GCC 12 would call libatomic's
+    // __atomic_exchange_1, which the kernel does not link.
+    std::atomic<u32> m_locked { 0 };
 };
 
 class SpinlockGuard {

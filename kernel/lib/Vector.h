@@ -53,6 +53,8 @@ public:
             return {};
         size_t new_capacity = max<size_t>(wanted, m_capacity * 2);
         new_capacity = max<size_t>(new_capacity, 4);
+        if (new_capacity > SIZE_MAX / sizeof(T)) // the byte count would wrap around
+            return Error { ENOMEM };
         auto* fresh = static_cast<T*>(::operator new(new_capacity * sizeof(T), std::nothrow));
         if (!fresh)
             return Error { ENOMEM };
