@@ -1,0 +1,137 @@
+// BlockCache: a bounded, write-back cache of filesystem blocks over a BlockDevice.
+//
+// Blocks (1, 2 or 4 KiB; any multiple of the sector size up to 64 KiB) are found in O(1)
+// through a hash table keyed by block number. A block handed out through a BlockHandle is
+// pinned (reference counted) and never evicted; unpinned blocks sit on an LRU list and the
+// least recently used one is reused when the cache is full. A dirty block is written back when
+// it is evicted and by sync(), which then flushes the device.
+//
+// Memory: at most `capacity` blocks are cached. If every cached block is pinned a miss may
+// exceed the capacity by up to another `capacity` blocks (then ENOMEM); extra blocks are
+// dropped again as they are released clean. stats() reports the numbers for /proc.
+//
+// Locking: m_lock (a sleeping Mutex) guards the table, the lists and every block's state; it
+// is held across device I/O. The bytes of a pinned block are not guarded by the cache: its
+// users serialize access to one block themselves (ext2 holds its filesystem lock).
+#pragma once
+
+#include <drivers/BlockDevice.h>
+#include <lib/IntrusiveList.h>
+#include <lib/RefPtr.h>
+#include <lib/Result.h>
+#include <lib/Types.h>
+#include <proc/Mutex.h>
+#include <utility>
+
+namespace sk {
+
+class BlockCache;
+
+struct CachedBlock {
+    u64 number { 0 };
+    u8* data { nullptr };
+    u32 pin_count { 0 };
+    bool dirty { false };
+    CachedBlock* hash_next { nullptr };
+    IntrusiveListNode lru_node;   // linked while pin_count == 0
+    IntrusiveListNode dirty_node; // linked while dirty
+};
+
+// A pinned cached block. Move-only; unpins on destruction.
+class BlockHandle {
+public:
+    BlockHandle() = default;
+    BlockHandle(BlockCache& cache, CachedBlock& block) : m_cache(&cache), m_block(&block) { }
+    BlockHandle(BlockHandle&& other)
+        : m_cache(std::exchange(other.m_cache, nullptr))
+        , m_block(std::exchange(other.m_block, nullptr))
+    {
+    }
+    BlockHandle& operator=(BlockHandle&& other)
+    {
+        if (this != &other) {
+            release();
+            m_cache = std::exchange(other.m_cache, nullptr);
+            m_block = std::exchange(other.m_block, nullptr);
+        }
+        return *this;
+    }
+    BlockHandle(const BlockHandle&) = delete;
+    BlockHandle& operator=(const BlockHandle&) = delete;
+    ~BlockHandle() { release(); }
+
+    explicit operator bool() const { return m_block != nullptr; }
+    u8* data() const { return m_block->data; }
+    u64 number() const { return m_block->number; }
+    // Call after changing the bytes; the block is written back later.
+    void mark_dirty();
+    void release();
+
+private:
+    BlockCache* m_cache { nullptr };
+    CachedBlock* m_block { nullptr };
+};
+
+struct BlockCacheStats {
+    size_t block_size { 0 };
+    size_t capacity { 0 }; // blocks
+    size_t cached { 0 };   // blocks currently allocated
+    size_t dirty { 0 };
+    size_t pinned { 0 };
+    u64 hits { 0 }, misses { 0 }, writebacks { 0 };
+    size_t bytes() const { return cached * block_size; }
+};
+
+class BlockCache : public RefCounted<BlockCache> {
+public:
+    // block_size: a power of two, multiple of the sector size. capacity: at least 8 blocks.
+    static Result<RefPtr<BlockCache>> try_create(RefPtr<BlockDevice> device, size_t block_size, size_t capacity);
+    // Writes back what it can (errors are lost: call sync() first) and frees every block.
+    ~BlockCache();
+
+    // The block's current contents (read from the device on a miss). EIO past the device end.
+    Result<BlockHandle> get(u64 block);
+    // For a block whose old contents do not matter (newly allocated): zero-filled and dirty,
+    // with no device read.
+    Result<BlockHandle> get_zeroed(u64 block);
+    // Writes every dirty block back, then flushes the device.
+    Result<void> sync();
+
+    BlockCacheStats stats();
+    size_t block_size() const { return m_block_size; }
+    u64 block_count() const { return m_block_count; }
+    BlockDevice& device() { return *m_device; }
+
+private:
+    friend class BlockHandle;
+    BlockCache(RefPtr<BlockDevice> device, size_t block_size, size_t capacity);
+
+    Result<BlockHandle> get_impl(u64 block, bool zeroed);
+    CachedBlock* find(u64 block);
+    void hash_insert(CachedBlock& block);
+    void hash_remove(CachedBlock& block);
+    Result<void> write_back(CachedBlock& block);
+    void destroy(CachedBlock& block);
+    void unpin(CachedBlock& block);
+    void mark_dirty(CachedBlock& block);
+    void mark_dirty_locked(CachedBlock& block);
+    size_t bucket_of(u64 block) const { return (block * 0x9E3779B97F4A7C15ull) >> (64 - m_bucket_shift); }
+
+    RefPtr<BlockDevice> m_device;
+    size_t m_block_size;
+    size_t m_sectors_per_block;
+    u64 m_block_count;
+    size_t m_capacity;
+
+    Mutex m_lock;
+    CachedBlock** m_buckets { nullptr }; // 2^m_bucket_shift chains
+    u32 m_bucket_shift { 0 };
+    IntrusiveList<CachedBlock, &CachedBlock::lru_node> m_lru; // unpinned; first = least recent
+    IntrusiveList<CachedBlock, &CachedBlock::dirty_node> m_dirty;
+    size_t m_cached { 0 };
+    size_t m_dirty_count { 0 };
+    size_t m_pinned { 0 };
+    u64 m_hits { 0 }, m_misses { 0 }, m_writebacks { 0 };
+};
+
+} // namespace sk
