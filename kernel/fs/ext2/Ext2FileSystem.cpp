@@ -106,6 +106,8 @@ Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::try_mount(RefPtr<BlockDevice> dev
             describe_feature(reason, "ext2: unsupported INCOMPAT feature: ", unsupported, incompat_names);
             return Error { EINVAL };
         }
+        // FIXME: htree (dir_index) directories are read linearly and lose their index flag when
+        // Sockeye changes them, as Linux's ext2 does; journals (has_journal) are ignored.
         if (super.s_inode_size < good_old_inode_size || super.s_inode_size > block_size || (super.s_inode_size & (super.s_inode_size - 1)))
             return refuse("ext2: bad inode size");
     }
@@ -259,6 +261,9 @@ Timespec Ext2FileSystem::now() const
     return filesystem_now();
 }
 
+// FIXME: only the primary superblock and descriptors are written; the sparse_super backups
+// keep mkfs-time values (e2fsck accepts that; Linux ext2 refreshes them on unmount).
+// FIXME: s_state, s_mnt_count, s_mtime and s_wtime are not maintained.
 Result<void> Ext2FileSystem::write_superblock()
 {
     u32 block = m_block_size == 1024 ? 1 : 0;
@@ -290,6 +295,7 @@ Result<u32> Ext2FileSystem::allocate_block(u32 goal)
 {
     if (m_read_only)
         return Error { EROFS };
+    // FIXME: the s_r_blocks_count reserve is not kept for root (no credentials reach here).
     if (m_super.s_free_blocks_count == 0)
         return Error { ENOSPC };
     if (goal < m_super.s_first_data_block || goal >= m_super.s_blocks_count)
