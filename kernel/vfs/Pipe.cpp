@@ -179,7 +179,7 @@ Result<long> PipeEnd::ioctl(OpenFile&, unsigned long request, uptr argument)
 
 Result<RefPtr<Pipe>> Pipe::try_create(RefPtr<Inode> fifo)
 {
-    auto buffer = TRY(RingBuffer::try_create(capacity));
+    auto buffer = TRY(PipeBuffer::try_create());
     auto* pipe = new (std::nothrow) Pipe(std::move(buffer), std::move(fifo));
     if (!pipe)
         return Error { ENOMEM };
@@ -254,23 +254,22 @@ Result<void> Pipe::wait_for_event(WaitQueue& queue, u64 snapshot)
 size_t Pipe::available()
 {
     MutexGuard guard(m_mutex);
-    return m_buffer.used();
+    return m_buffer.bytes();
 }
 
 Result<size_t> Pipe::read(OpenFile& file, const IoBuffer& buffer, size_t length)
 {
     if (length == 0)
         return 0;
+    m_mutex.lock();
     for (;;) {
-        m_mutex.lock();
         if (!m_buffer.is_empty()) {
-            size_t n = min(length, m_buffer.used());
-            auto moved = m_buffer.read_into(buffer, 0, n);
+            auto moved = m_buffer.read(buffer, length);
             m_mutex.unlock();
             if (moved.is_error())
                 return moved.error();
             notify(m_write_wait);
-            return n;
+            return moved.value();
         }
         if (m_writers == 0) {
             m_mutex.unlock();
@@ -283,6 +282,7 @@ Result<size_t> Pipe::read(OpenFile& file, const IoBuffer& buffer, size_t length)
         u64 snapshot = event_snapshot();
         m_mutex.unlock();
         TRY(wait_for_event(m_read_wait, snapshot));
+        m_mutex.lock();
     }
 }
 
@@ -290,43 +290,60 @@ Result<size_t> Pipe::write(OpenFile& file, const IoBuffer& buffer, size_t length
 {
     if (length == 0)
         return 0;
-    bool atomic = length <= atomic_write_limit;
     size_t written = 0;
-    for (;;) {
-        m_mutex.lock();
+    // Ends the call: wakes readers if anything went in, and reports `error` only when nothing
+    // was written (Linux returns a partial count otherwise).
+    auto finish = [&](Result<size_t> outcome) -> Result<size_t> {
+        m_mutex.unlock();
+        if (written)
+            notify(m_read_wait);
+        if (outcome.is_error() && written)
+            return written;
+        return outcome;
+    };
+
+    m_mutex.lock();
+    if (m_readers == 0) {
+        m_mutex.unlock();
+        send_signal_to_current_thread(SIGPIPE);
+        return Error { EPIPE };
+    }
+    // The sub-page remainder goes into the newest slot when it fits there whole.
+    size_t remainder = length % PipeBuffer::page_size;
+    if (remainder) {
+        auto merged = m_buffer.try_merge(buffer, 0, remainder);
+        if (merged.is_error())
+            return finish(merged.error());
+        if (merged.value())
+            written = remainder;
+    }
+    while (written < length) {
         if (m_readers == 0) {
             m_mutex.unlock();
             send_signal_to_current_thread(SIGPIPE);
-            if (written)
-                return written;
-            return Error { EPIPE };
+            m_mutex.lock();
+            return finish(Error { EPIPE });
         }
-        size_t wanted = length - written;
-        size_t room = m_buffer.free_space();
-        if (atomic ? room >= wanted : room > 0) {
-            size_t n = min(room, wanted);
-            auto moved = m_buffer.write_from(buffer, written, n);
-            m_mutex.unlock();
-            if (moved.is_error())
-                return written ? Result<size_t>(written) : moved.error();
-            written += n;
-            notify(m_read_wait);
-            if (written == length)
-                return written;
+        if (!m_buffer.is_full()) {
+            auto appended = m_buffer.append_page(buffer, written, length - written);
+            if (appended.is_error())
+                return finish(appended.error());
+            written += appended.value();
             continue;
         }
-        if (file.is_nonblocking()) {
-            m_mutex.unlock();
-            if (written)
-                return written;
-            return Error { EAGAIN };
-        }
+        if (file.is_nonblocking())
+            return finish(Error { EAGAIN });
+        // Let readers at what is there, then sleep until a slot frees (or a signal).
         u64 snapshot = event_snapshot();
         m_mutex.unlock();
+        if (written)
+            notify(m_read_wait);
         auto waited = wait_for_event(m_write_wait, snapshot);
+        m_mutex.lock();
         if (waited.is_error())
-            return written ? Result<size_t>(written) : waited.error();
+            return finish(waited.error());
     }
+    return finish(written);
 }
 
 u32 Pipe::poll(bool reads, bool writes, u64 writer_generation_at_open, PollTable* table)
@@ -344,7 +361,7 @@ u32 Pipe::poll(bool reads, bool writes, u64 writer_generation_at_open, PollTable
             mask |= POLLHUP;
     }
     if (writes) {
-        if (m_buffer.free_space() >= atomic_write_limit)
+        if (!m_buffer.is_full())
             mask |= POLLOUT | POLLWRNORM;
         if (m_readers == 0)
             mask |= POLLERR;

@@ -1,11 +1,11 @@
 // Pipe: the bounded byte channel behind pipe2(2) and FIFO nodes.
 //
-// A Pipe owns a 64 KiB ring buffer and counts its open read and write ends. Each open end
+// A Pipe owns a 64 KiB buffer of 16 page slots (PipeBuffer, Linux's layout) and counts its open read and write ends. Each open end
 // is one PipeEnd (the FileOperations of one open file description): it counts itself in on
 // creation and out in its destructor, i.e. when the last descriptor, in-flight SCM_RIGHTS
 // message or kernel user of the description is gone. Readers block while the pipe is empty
-// and a writer exists (EOF once none does); writers block while there is no room, and a write
-// of at most PIPE_BUF (4096) bytes is atomic — it waits until it fits whole. Writing with no
+// and a writer exists (EOF once none does); writers block while all slots are in use, and a write
+// of at most PIPE_BUF (4096) bytes is atomic — it goes whole into the newest slot or a new one. Writing with no
 // reader raises SIGPIPE and fails with EPIPE.
 //
 // FIFOs: the pipe of a FIFO node is found through a registry keyed by the node's inode (held
@@ -17,8 +17,8 @@
 // Anonymous pipes get an inode of the never-mounted pipefs (S_IFIFO | 0600, owned by the
 // creator), so fstat/fstatfs/fchmod work on them as on Linux.
 //
-// Locking: m_mutex (sleeping) guards the ring and the counts and is held while bytes move
-// between the ring and user memory (which may fault and sleep). Sleepers wait for a change of
+// Locking: m_mutex (sleeping) guards the buffer and the counts and is held while bytes move
+// between the buffer and user memory (which may fault and sleep). Sleepers wait for a change of
 // m_events (guarded by m_event_lock), which every state change increments before waking
 // m_read_wait (data, writer gone or arrived) or m_write_wait (room, reader gone or arrived);
 // poll() registers on both. The FIFO registry lock is taken before a pipe's m_mutex.
@@ -26,7 +26,6 @@
 
 #include <lib/IntrusiveList.h>
 #include <lib/RefPtr.h>
-#include <lib/RingBuffer.h>
 #include <lib/Spinlock.h>
 #include <proc/Credentials.h>
 #include <proc/Mutex.h>
@@ -34,12 +33,13 @@
 #include <vfs/FileOperations.h>
 #include <vfs/Inode.h>
 #include <vfs/OpenFile.h>
+#include <vfs/PipeBuffer.h>
 
 namespace sk {
 
 class Pipe : public RefCounted<Pipe> {
 public:
-    static constexpr size_t capacity = 64 * 1024;
+    static constexpr size_t capacity = PipeBuffer::capacity;
     static constexpr size_t atomic_write_limit = 4096; // PIPE_BUF
 
     // pipe2(2): two open files, the read end (O_RDONLY) and the write end (O_WRONLY), each
@@ -57,7 +57,7 @@ public:
 
 private:
     friend class PipeEnd;
-    Pipe(RingBuffer buffer, RefPtr<Inode> fifo) : m_buffer(std::move(buffer)), m_fifo(std::move(fifo)) { }
+    Pipe(PipeBuffer buffer, RefPtr<Inode> fifo) : m_buffer(std::move(buffer)), m_fifo(std::move(fifo)) { }
     static Result<RefPtr<Pipe>> try_create(RefPtr<Inode> fifo);
 
     Result<size_t> read(OpenFile& file, const IoBuffer& buffer, size_t length);
@@ -75,7 +75,7 @@ private:
     Result<void> wait_for_event(WaitQueue& queue, u64 snapshot);
 
     Mutex m_mutex;
-    RingBuffer m_buffer;
+    PipeBuffer m_buffer;
     u32 m_readers { 0 };
     u32 m_writers { 0 };
     u64 m_reader_generation { 0 }; // read ends ever opened (Linux's r_counter)
