@@ -4,6 +4,7 @@
 // hands to power-off as QEMU's exit code.
 #include <boot/Storage.h>
 #include <drivers/Console.h>
+#include <drivers/Tty.h>
 #include <proc/Init.h>
 #include <syscalls/Syscall.h>
 
@@ -12,6 +13,7 @@ namespace sk {
 int start_userspace()
 {
     storage::bring_up();
+    Tty::initialize();
     initialize_syscalls();
     int status = run_init();
     if (auto result = storage::sync_all(); result.is_error()) {
