@@ -450,6 +450,39 @@ u64 AddressSpace::virtual_size()
     return total;
 }
 
+Result<Vector<AddressSpace::Mapping>> AddressSpace::mappings()
+{
+    MutexGuard guard(m_lock);
+    Vector<Mapping> result;
+    TRY(result.try_ensure_capacity(m_regions.size()));
+    uptr heap_start = align_up(m_brk_base, page), heap_end = align_up(m_brk, page);
+    for (auto& region : m_regions) {
+        Mapping mapping;
+        mapping.start = region.start;
+        mapping.end = region.end;
+        mapping.protection = region.protection;
+        mapping.flags = region.flags;
+        mapping.offset = region.offset;
+        mapping.file = region.file;
+        mapping.is_heap = m_brk_base && region.start < heap_end && region.end > heap_start;
+        mapping.is_stack = region.flags & GrowsDown;
+        TRY(result.try_append(std::move(mapping)));
+    }
+    return result;
+}
+
+uptr AddressSpace::brk_base()
+{
+    MutexGuard guard(m_lock);
+    return m_brk_base;
+}
+
+uptr AddressSpace::brk()
+{
+    MutexGuard guard(m_lock);
+    return m_brk;
+}
+
 u64 AddressSpace::resident_pages()
 {
     MutexGuard guard(m_lock);

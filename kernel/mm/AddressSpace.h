@@ -48,6 +48,11 @@ public:
     Result<void> protect(uptr address, size_t length, u32 protection);
     // madvise(MADV_DONTNEED): drop the pages (anonymous private memory reads back as zeros).
     Result<void> discard(uptr address, size_t length);
+    // mremap: MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2 (Linux's values). Shrinks in place, grows
+    // in place when the pages after the range are free, else moves the pages (MayMove).
+    // The old range must lie in one mapping (EFAULT).
+    enum RemapFlags : u32 { MayMove = 1, FixedAddress = 2 };
+    Result<uptr> remap(uptr old_address, size_t old_size, size_t new_size, u32 flags, uptr new_address);
     // brk: the heap starts at brk_base (set by exec after the program's last segment).
     void set_brk_base(uptr base);
     // Returns the new break, or the current one when the request cannot be met (Linux).
@@ -60,6 +65,21 @@ public:
     // Bytes mapped and resident, for /proc.
     u64 virtual_size();
     u64 resident_pages();
+
+    // One mapping as /proc/<pid>/maps shows it.
+    struct Mapping {
+        uptr start { 0 };
+        uptr end { 0 };
+        u32 protection { 0 };
+        u32 flags { 0 }; // MapFlags (Shared or Private, Anonymous, GrowsDown)
+        u64 offset { 0 }; // file offset of start
+        RefPtr<OpenFile> file; // null for anonymous memory
+        bool is_heap { false }; // within the brk area
+        bool is_stack { false }; // MAP_GROWSDOWN (exec's stack)
+    };
+    Result<Vector<Mapping>> mappings();
+    uptr brk_base();
+    uptr brk();
 
     // Access to this space's memory through the kernel's direct map, faulting pages in as
     // needed; the space need not be active (exec fills a new stack with it, /proc reads
@@ -101,6 +121,7 @@ private:
     void remove_regions(size_t first, size_t count);
     void merge_range(size_t first, size_t last);
     void unmap_range(uptr start, uptr end);
+    void move_pages(uptr from, uptr to, size_t length);
     void drop_pages(uptr start, uptr end);
     void update_entries(const Region& region);
     // Makes the page at page_address present with its region's permissions; for a write,

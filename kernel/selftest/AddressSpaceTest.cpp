@@ -224,6 +224,63 @@ void test_large_sparse(AddressSpace& space)
     CHECK(peek(big.value()) == -1);
 }
 
+void test_remap(AddressSpace& space)
+{
+    auto mapped = space.map(0, 4 * page, rw, anonymous_private, nullptr, 0);
+    CHECK(!mapped.is_error());
+    if (mapped.is_error())
+        return;
+    uptr a = mapped.value();
+    CHECK(poke(a, 'a') && poke(a + page, 'b') && poke(a + 3 * page, 'd'));
+    // Shrink in place, then grow in place into the freed pages.
+    auto shrunk = space.remap(a, 4 * page, 2 * page, 0, 0);
+    CHECK(!shrunk.is_error() && shrunk.value() == a);
+    CHECK(peek(a + 3 * page) == -1 && peek(a + page) == 'b');
+    auto grown = space.remap(a, 2 * page, 4 * page, 0, 0);
+    CHECK(!grown.is_error() && grown.value() == a);
+    CHECK(peek(a + 3 * page) == 0);
+
+    // Blocked growth: ENOMEM without MayMove; with it the pages move without copying, and
+    // a fork's copy-on-write sharing survives the move.
+    CHECK(!space.map(a + 4 * page, page, rw, anonymous_private | AddressSpace::Fixed, nullptr, 0).is_error());
+    CHECK(error_of(space.remap(a, 4 * page, 8 * page, 0, 0)) == ENOMEM);
+    auto clone = space.try_clone();
+    CHECK(!clone.is_error());
+    u64 free_before = frames::stats().free;
+    auto moved = space.remap(a, 4 * page, 8 * page, AddressSpace::MayMove, 0);
+    CHECK(!moved.is_error() && moved.value() != a);
+    if (moved.is_error() || clone.is_error())
+        return;
+    uptr b = moved.value();
+    CHECK(frames::stats().free + 4 >= free_before); // at most page tables, no page copies
+    CHECK(peek(b) == 'a' && peek(b + page) == 'b' && peek(a) == -1 && peek(b + 7 * page) == 0);
+    CHECK(poke(b, 'A'));
+    use(*clone.value());
+    CHECK(peek(a) == 'a' && peek(b) == -1);
+    use(space);
+
+    // MREMAP_FIXED onto a chosen range; errors.
+    uptr target = a + 16 * page;
+    auto fixed = space.remap(b, 8 * page, 2 * page, AddressSpace::MayMove | AddressSpace::FixedAddress, target);
+    CHECK(!fixed.is_error() && fixed.value() == target);
+    CHECK(peek(target) == 'A' && peek(target + 2 * page) == -1 && peek(b) == -1);
+    CHECK(error_of(space.remap(target, 4 * page, page, 0, 0)) == EFAULT); // beyond the mapping
+    CHECK(error_of(space.remap(target, page, page, AddressSpace::FixedAddress, a)) == EINVAL);
+    CHECK(error_of(space.remap(target + 1, page, page, 0, 0)) == EINVAL);
+    CHECK(error_of(space.remap(target, page, 0, 0, 0)) == EINVAL);
+
+    auto list = space.mappings();
+    CHECK(!list.is_error());
+    if (!list.is_error()) {
+        bool found = false;
+        for (auto& mapping : list.value())
+            found |= mapping.start <= target && mapping.end >= target + 2 * page
+                && mapping.protection == rw; // merged with neighbours perhaps
+        CHECK(found);
+    }
+    CHECK(!space.unmap(target, 2 * page).is_error() && !space.unmap(a + 4 * page, page).is_error());
+}
+
 // A read-only file of 2.5 pages whose byte at offset i is i % 251, counting its reads.
 class PatternFileSystem final : public FileSystem {
 public:
@@ -357,6 +414,7 @@ bool address_space()
         }
         test_brk(*parent);
         test_large_sparse(*parent);
+        test_remap(*parent);
         test_file_mappings();
         use(*parent);
         auto statistics = AddressSpace::statistics();

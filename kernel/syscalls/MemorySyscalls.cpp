@@ -115,8 +115,16 @@ static Result<long> sys_madvise(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_madvise, sys_madvise);
 
-// FIXME: mremap is not implemented; ENOMEM makes glibc's realloc fall back to malloc + copy.
-static Result<long> sys_mremap(const SyscallArguments&) { return Error { ENOMEM }; }
+static Result<long> sys_mremap(const SyscallArguments& a)
+{
+    u64 flags = a.a3;
+    // FIXME: MREMAP_DONTUNMAP (4) is not supported.
+    if (flags & ~static_cast<u64>(MREMAP_MAYMOVE | MREMAP_FIXED))
+        return Error { EINVAL };
+    u32 remap_flags = ((flags & MREMAP_MAYMOVE) ? AddressSpace::MayMove : 0)
+        | ((flags & MREMAP_FIXED) ? AddressSpace::FixedAddress : 0);
+    return static_cast<long>(TRY(current_space().remap(a.a0, a.a1, a.a2, remap_flags, a.a4)));
+}
 REGISTER_SYSCALL(__NR_mremap, sys_mremap);
 
 static Result<long> sys_msync(const SyscallArguments& a)

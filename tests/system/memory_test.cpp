@@ -315,6 +315,53 @@ TEST(Memory, PrivateFileMappingReadsTheFileAndKeepsWritesPrivate)
     unlink(path.c_str());
 }
 
+TEST(Memory, MremapShrinksGrowsAndMoves)
+{
+    SKIP_UNDER_QEMU_USER("qemu emulates mremap in its own address-space layer");
+    // Four pages and a read-only fifth that blocks growth in place beyond four.
+    char* p = map_anonymous(5 * page);
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(mprotect(p + 4 * page, page, PROT_READ), 0);
+    p[0] = 'a';
+    p[page] = 'b';
+    ASSERT_EQ(mremap(p, 4 * page, 2 * page, 0), p) << strerror(errno);
+    EXPECT_EQ(signal_in_child([&] { (void)*(volatile char*)(p + 3 * page); }), SIGSEGV);
+    ASSERT_EQ(mremap(p, 2 * page, 4 * page, 0), p) << "the pages after it are free";
+    EXPECT_EQ(p[3 * page], 0);
+
+    // Blocked: ENOMEM in place; MREMAP_MAYMOVE moves the contents.
+    errno = 0;
+    EXPECT_EQ(mremap(p, 4 * page, 8 * page, 0), MAP_FAILED);
+    EXPECT_EQ(errno, ENOMEM);
+    char* q = static_cast<char*>(mremap(p, 4 * page, 8 * page, MREMAP_MAYMOVE));
+    ASSERT_NE(q, MAP_FAILED) << strerror(errno);
+    EXPECT_EQ(q[0], 'a');
+    EXPECT_EQ(q[page], 'b');
+    EXPECT_EQ(q[7 * page], 0);
+    q[7 * page] = 'z';
+
+    char* gone = map_anonymous(page);
+    ASSERT_NE(gone, nullptr);
+    ASSERT_EQ(munmap(gone, page), 0);
+    errno = 0;
+    EXPECT_EQ(mremap(gone, page, 2 * page, MREMAP_MAYMOVE), MAP_FAILED) << "nothing mapped there";
+    EXPECT_EQ(errno, EFAULT);
+    errno = 0;
+    EXPECT_EQ(mremap(q, page, page, MREMAP_FIXED, p), MAP_FAILED) << "MREMAP_FIXED needs MREMAP_MAYMOVE";
+    EXPECT_EQ(errno, EINVAL);
+
+    // MREMAP_FIXED replaces what is at the target (here a PROT_NONE reservation).
+    char* area = map_anonymous(8 * page, PROT_NONE);
+    ASSERT_NE(area, nullptr);
+    char* r = static_cast<char*>(mremap(q, 8 * page, 8 * page, MREMAP_MAYMOVE | MREMAP_FIXED, area));
+    ASSERT_EQ(r, area) << strerror(errno);
+    EXPECT_EQ(r[0], 'a');
+    EXPECT_EQ(r[7 * page], 'z');
+    EXPECT_EQ(signal_in_child([&] { (void)*(volatile char*)q; }), SIGSEGV);
+    munmap(r, 8 * page);
+    munmap(p + 4 * page, page);
+}
+
 TEST(Memory, LargeSparseMappingSurvivesFork)
 {
     const size_t size = size_t(1) << 30;
