@@ -283,10 +283,10 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
     auto old_space = process.address_space_ref();
     auto new_space = TRY(AddressSpace::try_create());
     process.set_address_space(new_space);
-    new_space->activate();
+    activate_address_space(new_space.ptr());
     auto restore = [&](Error error) -> Error {
         process.set_address_space(old_space);
-        old_space->activate();
+        activate_address_space(old_space.ptr());
         return error;
     };
     auto image = load_segments(*new_space, custody->inode(), header, phdrs);

@@ -25,7 +25,7 @@ void exec_init(void* argument)
 {
     auto& start = *static_cast<InitStart*>(argument);
     Process& process = *start.process;
-    process.address_space().activate();
+    activate_address_space(&process.address_space());
     ExecArguments arguments;
     const char* path = bootargs::init_path();
     size_t count = 0;

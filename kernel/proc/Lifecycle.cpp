@@ -170,7 +170,7 @@ static void release_process_resources(Process& process)
     }
     if (last) {
         release_process_resources(process);
-        arch_activate_kernel_address_space();
+        activate_address_space(nullptr);
         process.set_address_space(nullptr);
         bool auto_reap = false;
         {

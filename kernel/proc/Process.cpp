@@ -4,6 +4,7 @@
 #include <arch/riscv64/Csr.h>
 #include <proc/Process.h>
 #include <proc/Scheduler.h>
+#include <proc/SignalDelivery.h>
 #include <string.h>
 
 namespace sk {
@@ -168,6 +169,20 @@ void Process::set_name(const char* name)
     m_name[n] = '\0';
 }
 
+// The address space the hart's satp points at (FIXME: per hart once SMP runs). Tracked
+// here rather than read from the previous thread's process, which may be gone: an exiting
+// thread drops its process before its last switch.
+static AddressSpace* s_active_space;
+
+void activate_address_space(AddressSpace* space)
+{
+    s_active_space = space;
+    if (space)
+        space->activate();
+    else
+        arch_activate_kernel_address_space();
+}
+
 // Called by the scheduler on every switch: the user address space and the user FP state.
 void switch_user_context(Thread* previous, Thread* next)
 {
@@ -175,8 +190,9 @@ void switch_user_context(Thread* previous, Thread* next)
         save_fp_state(&previous->m_fp);
     if (next->is_user()) {
         restore_fp_state(&next->m_fp);
-        if (!previous->is_user() || previous->process()->m_address_space != next->process()->m_address_space)
-            next->process()->address_space().activate();
+        AddressSpace* space = next->process()->m_address_space.ptr();
+        if (space != s_active_space)
+            activate_address_space(space);
     }
 }
 

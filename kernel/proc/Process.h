@@ -140,6 +140,9 @@ public:
     char m_name[16] {};
 };
 
+// Points satp at space (null: the kernel-only table) and remembers it as the active one.
+void activate_address_space(AddressSpace* space);
+
 extern Spinlock g_process_table_lock;
 IntrusiveList<Process, &Process::m_table_node>& process_table();
 
