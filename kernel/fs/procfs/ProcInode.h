@@ -68,6 +68,9 @@ Result<void> generate_process_file(ProcKind kind, int pid, ProcText& text);
 Result<size_t> process_link_target(ProcKind kind, int pid, u32 index, char* buffer, size_t size);
 // Open descriptors: whether fd is open, and the next open fd at or after from (-1 = none).
 bool proc_fd_is_open(int pid, u32 fd);
+// fd/<n>'s permission bits, from the open file's access mode as Linux shows them
+// (lr-x------ read-only, l-wx------ write-only, lrwx------ both).
+u32 proc_fd_permissions(int pid, u32 fd);
 int proc_next_fd(int pid, u32 from);
 
 } // namespace sk

@@ -220,6 +220,23 @@ bool proc_fd_is_open(int pid, u32 fd)
     return table && !table->get(static_cast<int>(fd)).is_error();
 }
 
+u32 proc_fd_permissions(int pid, u32 fd)
+{
+    auto process = Process::from_pid(pid);
+    auto table = process ? process->fd_table() : nullptr;
+    if (!table)
+        return 0;
+    auto file = table->get(static_cast<int>(fd));
+    if (file.is_error())
+        return 0;
+    u32 permissions = 0;
+    if (file.value()->can_read())
+        permissions |= 0500;
+    if (file.value()->can_write())
+        permissions |= 0300;
+    return permissions;
+}
+
 int proc_next_fd(int pid, u32 from)
 {
     auto process = Process::from_pid(pid);
