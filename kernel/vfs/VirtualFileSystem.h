@@ -16,6 +16,7 @@
 // the walk itself takes no locks, the filesystems serialize their own directories.
 #pragma once
 
+#include <linux/fcntl.h> // the AT_* flags the operations take
 #include <lib/RefPtr.h>
 #include <lib/Result.h>
 #include <lib/StringView.h>
