@@ -1,6 +1,8 @@
 // sockfs and its FileOperations (see SockFileSystem.h).
 #include <asm-generic/poll.h>
 #include <linux/stat.h>
+#include <proc/SignalDelivery.h>
+#include <proc/SignalNumbers.h>
 #include <sockfs/SockFileSystem.h>
 #include <vfs/Clock.h>
 
@@ -21,7 +23,12 @@ public:
         SocketSendRequest request;
         request.data = &buffer;
         request.length = length;
-        return socket(file).send(file, request, nullptr);
+        auto& unix_socket = socket(file);
+        auto sent = unix_socket.send(file, request, nullptr);
+        // write(2) has no MSG_NOSIGNAL: a broken stream raises SIGPIPE, as a pipe does.
+        if (sent.is_error() && sent.error().code == EPIPE && unix_socket.raises_sigpipe())
+            send_signal_to_current_thread(SIGPIPE);
+        return sent;
     }
     u32 poll(OpenFile& file, PollTable* table) override { return socket(file).poll(table); }
     Result<long> ioctl(OpenFile& file, unsigned long request, uptr argument) override
@@ -45,7 +52,8 @@ static SockFileSystem* s_sockfs;
 
 Result<SockFileSystem*> SockFileSystem::try_the()
 {
-    // FIXME: not SMP-safe on first use; boot calls it once before any process runs.
+    static Spinlock s_creation_lock;
+    SpinlockGuard guard(s_creation_lock);
     if (!s_sockfs) {
         auto fs = TRY(try_make_ref<SockFileSystem>());
         fs->m_file_operations = TRY(try_make_ref<SocketFile>());

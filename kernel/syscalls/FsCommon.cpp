@@ -4,6 +4,7 @@
 #include <asm-generic/stat.h>
 #include <lib/UserCopy.h>
 #include <linux/stat.h>
+#include <linux/uio.h>
 #include <string.h>
 #include <syscalls/FsCommon.h>
 
@@ -80,6 +81,26 @@ Result<void> check_user_range(uptr address, size_t length)
     uptr end;
     if (__builtin_add_overflow(address, length, &end) || end > arch::user_space_end)
         return Error { EFAULT };
+    return {};
+}
+
+Result<void> UserIoVector::copy_in(UserIoVector& out, uptr user_array, u64 count)
+{
+    static_assert(sizeof(IoSegment) == sizeof(struct iovec));
+    if (count > UIO_MAXIOV)
+        return Error { EINVAL };
+    TRY(out.m_segments.try_resize(count));
+    if (count)
+        TRY(copy_from_user(out.m_segments.data(), user_array, count * sizeof(IoSegment)));
+    size_t total = 0;
+    for (auto& segment : out.m_segments) {
+        if (static_cast<i64>(segment.length) < 0)
+            return Error { EINVAL };
+        segment.length = min(segment.length, max_rw_count - total);
+        TRY(check_user_range(segment.base, segment.length));
+        total += segment.length;
+    }
+    out.m_total = total;
     return {};
 }
 

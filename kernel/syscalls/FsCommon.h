@@ -6,9 +6,11 @@
 // owns its buffer and frees it when it goes out of scope.
 #pragma once
 
+#include <lib/IoBuffer.h>
 #include <lib/RefPtr.h>
 #include <lib/Result.h>
 #include <lib/StringView.h>
+#include <lib/Vector.h>
 #include <proc/Process.h>
 #include <vfs/Custody.h>
 #include <vfs/OpenFile.h>
@@ -54,6 +56,23 @@ Result<RefPtr<Custody>> base_custody(int dirfd, StringView path);
 // The inode an AT_EMPTY_PATH call acts on: dirfd's own file, whatever its kind (pipes and
 // sockets included), or the cwd for AT_FDCWD. EBADF for a bad descriptor.
 Result<RefPtr<Inode>> inode_of_dirfd(int dirfd);
+
+// The user's iovec array (readv/writev, sendmsg/recvmsg), copied in and checked as Linux's
+// import_iovec does: at most UIO_MAXIOV entries (EINVAL), no entry longer than SSIZE_MAX
+// (EINVAL), every entry inside user space (EFAULT), and the total clamped to MAX_RW_COUNT by
+// shortening the entries.
+class UserIoVector {
+public:
+    static Result<void> copy_in(UserIoVector& out, uptr user_array, u64 count);
+
+    // The segments stay owned by this object, which must outlive the buffer.
+    IoBuffer buffer() const { return IoBuffer::user_vector(m_segments.data(), m_segments.size(), m_total); }
+    size_t total() const { return m_total; }
+
+private:
+    Vector<IoSegment> m_segments;
+    size_t m_total { 0 };
+};
 
 // access_ok: the whole range lies in user space (EFAULT otherwise). Linux checks this before
 // looking at the file, so read(fd, kernel_address, n) is EFAULT even at end of file.

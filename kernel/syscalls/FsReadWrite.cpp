@@ -7,7 +7,6 @@
 #include <lib/UserCopy.h>
 #include <lib/Vector.h>
 #include <linux/fs.h>
-#include <linux/uio.h>
 #include <syscalls/FsCommon.h>
 #include <syscalls/Syscall.h>
 
@@ -78,40 +77,6 @@ static Result<long> sys_pwrite64(const SyscallArguments& a)
     return do_simple_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Write, &position);
 }
 REGISTER_SYSCALL(__NR_pwrite64, sys_pwrite64);
-
-// The user's iovec array, copied in and checked as Linux's import_iovec does: at most
-// UIO_MAXIOV entries (EINVAL), no entry longer than SSIZE_MAX (EINVAL), every entry inside
-// user space (EFAULT), and the total clamped to MAX_RW_COUNT by shortening the entries.
-class UserIoVector {
-public:
-    static Result<void> copy_in(UserIoVector& out, uptr user_array, u64 count)
-    {
-        if (count > UIO_MAXIOV)
-            return Error { EINVAL };
-        TRY(out.m_segments.try_resize(count));
-        if (count)
-            TRY(copy_from_user(out.m_segments.data(), user_array, count * sizeof(IoSegment)));
-        size_t total = 0;
-        for (auto& segment : out.m_segments) {
-            if (static_cast<i64>(segment.length) < 0)
-                return Error { EINVAL };
-            segment.length = min(segment.length, max_rw_count - total);
-            TRY(check_user_range(segment.base, segment.length));
-            total += segment.length;
-        }
-        out.m_total = total;
-        return {};
-    }
-
-    IoBuffer buffer() const { return IoBuffer::user_vector(m_segments.data(), m_segments.size(), m_total); }
-    size_t total() const { return m_total; }
-
-private:
-    Vector<IoSegment> m_segments;
-    size_t m_total { 0 };
-};
-
-static_assert(sizeof(IoSegment) == sizeof(struct iovec));
 
 static Result<long> do_vector_io(int fd, uptr user_array, u64 count, Direction direction, const i64* position, u64 rwf_flags = 0)
 {
