@@ -14,8 +14,8 @@ HLDFLAGS      := -fsanitize=address,undefined -lgtest_main -lgtest -pthread
 
 # Kernel sources that build on the host. Subsystems add their portable files here.
 HOST_KERNEL_SRCS := $(wildcard kernel/lib/*.cpp kernel/vfs/*.cpp kernel/fs/*.cpp \
-                      kernel/fs/ext2/*.cpp kernel/fs/tmpfs/*.cpp kernel/sockfs/logic/*.cpp) \
-                    kernel/proc/Mutex.cpp kernel/drivers/TtyLineDiscipline.cpp
+                      kernel/fs/ext2/*.cpp kernel/fs/tmpfs/*.cpp kernel/fs/devfs/*.cpp kernel/sockfs/logic/*.cpp) \
+                    kernel/proc/Mutex.cpp kernel/drivers/TtyLineDiscipline.cpp kernel/drivers/MemoryDevices.cpp
 UNIT_SRCS     := $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.cpp tests/unit/support/*.cpp)
 UNIT_OBJS     := $(patsubst %.cpp,$(HOBJ)/%.o,$(UNIT_SRCS))
 

@@ -169,6 +169,7 @@ static void release_process_resources(Process& process)
             futex_wake(thread->clear_child_tid, 1);
     }
     if (last) {
+        scheduler::cancel_timer(process.real_timer);
         release_process_resources(process);
         activate_address_space(nullptr);
         process.set_address_space(nullptr);

@@ -16,6 +16,7 @@
 #include <lib/Spinlock.h>
 #include <mm/AddressSpace.h>
 #include <proc/Credentials.h>
+#include <proc/Scheduler.h>
 #include <proc/FdTable.h>
 #include <proc/Thread.h>
 #include <proc/WaitQueue.h>
@@ -86,6 +87,9 @@ public:
     bool exiting { false };
     int exit_signal { 17 }; // SIGCHLD by default
     u64 child_generation { 0 };
+    // ITIMER_REAL: SIGALRM at expiry, re-armed with the interval.
+    scheduler::KernelTimer real_timer;
+    u64 real_timer_interval_ns { 0 };
     u32 umask() const { return m_umask; }
     u32 exchange_umask(u32 mask);
     SignalActions& signal_actions() { return *m_signal_actions; }

@@ -19,6 +19,7 @@ static Thread* s_idle;
 static Thread* s_dead; // freed after the switch away from it
 static IntrusiveList<Thread, &Thread::m_run_node> s_run_queue;
 static IntrusiveList<Thread, &Thread::m_timer_node> s_timers; // sorted by deadline
+static IntrusiveList<KernelTimer, &KernelTimer::node> s_kernel_timers; // sorted by deadline
 static u32 s_runnable;
 static bool s_need_resched;
 
@@ -187,16 +188,53 @@ void exit_current()
     VERIFY_NOT_REACHED();
 }
 
-void timer_tick(u64 now_ns)
+void arm_timer(KernelTimer& timer, u64 deadline_ns)
 {
     SpinlockGuard guard(s_lock);
-    while (Thread* first = s_timers.first()) {
-        if (first->m_deadline_ns > now_ns)
-            break;
-        make_runnable_locked(first, true);
+    if (timer.node.is_linked())
+        timer.node.unlink();
+    timer.deadline_ns = deadline_ns;
+    for (auto& other : s_kernel_timers) {
+        if (other.deadline_ns > deadline_ns) {
+            auto& at = other.node;
+            timer.node.next = &at;
+            timer.node.prev = at.prev;
+            at.prev->next = &timer.node;
+            at.prev = &timer.node;
+            return;
+        }
     }
-    if (s_runnable > 0 || s_current == s_idle)
-        s_need_resched = true;
+    s_kernel_timers.append(timer);
+}
+
+void cancel_timer(KernelTimer& timer)
+{
+    SpinlockGuard guard(s_lock);
+    if (timer.node.is_linked())
+        timer.node.unlink();
+}
+
+void timer_tick(u64 now_ns)
+{
+    IntrusiveList<KernelTimer, &KernelTimer::node> expired;
+    {
+        SpinlockGuard guard(s_lock);
+        while (Thread* first = s_timers.first()) {
+            if (first->m_deadline_ns > now_ns)
+                break;
+            make_runnable_locked(first, true);
+        }
+        while (KernelTimer* timer = s_kernel_timers.first()) {
+            if (timer->deadline_ns > now_ns)
+                break;
+            s_kernel_timers.remove(*timer);
+            expired.append(*timer);
+        }
+        if (s_runnable > 0 || s_current == s_idle)
+            s_need_resched = true;
+    }
+    while (KernelTimer* timer = expired.take_first())
+        timer->callback(*timer);
 }
 
 void preempt_if_needed()
@@ -211,7 +249,11 @@ u64 next_deadline_ns()
 {
     SpinlockGuard guard(s_lock);
     Thread* first = s_timers.first();
-    return first ? first->m_deadline_ns : 0;
+    KernelTimer* timer = s_kernel_timers.first();
+    u64 deadline = first ? first->m_deadline_ns : 0;
+    if (timer && (!deadline || timer->deadline_ns < deadline))
+        deadline = timer->deadline_ns;
+    return deadline;
 }
 
 u32 runnable_count() { return s_runnable; }

@@ -30,6 +30,17 @@ void timer_tick(u64 now_ns);
 // At trap exit: switch if the time slice ran out.
 void preempt_if_needed();
 u64 next_deadline_ns();
+
+// One-shot kernel timers (setitimer, ...). The callback runs from the timer interrupt with
+// no scheduler lock held; it must not sleep. A timer must be cancelled before its storage dies.
+struct KernelTimer {
+    u64 deadline_ns { 0 };
+    void (*callback)(KernelTimer&) { nullptr };
+    void* context { nullptr };
+    IntrusiveListNode node;
+};
+void arm_timer(KernelTimer& timer, u64 deadline_ns);
+void cancel_timer(KernelTimer& timer);
 u32 runnable_count();
 
 } // namespace sk::scheduler

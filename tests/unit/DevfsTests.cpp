@@ -6,10 +6,6 @@
 #include <fs/devfs/DevFileSystem.h>
 #include <vfs/CharacterDevices.h>
 
-// FIXME: mk/unit.mk does not build kernel/fs/devfs/ and kernel/drivers/MemoryDevices.cpp for
-// the host yet; compile them into this test until it does (then drop these two lines).
-#include "../../kernel/drivers/MemoryDevices.cpp"
-#include "../../kernel/fs/devfs/DevFileSystem.cpp"
 
 namespace sk::test {
 

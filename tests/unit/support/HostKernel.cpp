@@ -36,6 +36,11 @@ void panic(const char* fmt, ...)
     abort();
 }
 
+// A signal the kernel would raise in the caller (SIGPIPE from a pipe): counted, so a host
+// test can assert it was raised.
+int g_host_signals_raised;
+void send_signal_to_current_thread(int) { ++g_host_signals_raised; }
+
 void WaitQueue::wake_all() { }
 void WaitQueue::wake_one() { }
 bool WaitQueue::has_waiters() { return !m_entries.is_empty(); }
