@@ -28,30 +28,6 @@ static constexpr uptr page = arch::page_size;
 static constexpr uptr min_map_address = page;
 static std::atomic<u64> s_space_count { 0 };
 
-// Flushes single pages while few changed, the whole TLB beyond that.
-class TlbBatch {
-public:
-    explicit TlbBatch(bool active)
-        : m_active(active)
-    {
-    }
-    ~TlbBatch()
-    {
-        if (m_active && m_count > max_single)
-            page_table::flush_all();
-    }
-    void add(uptr address)
-    {
-        if (m_active && ++m_count <= max_single)
-            page_table::flush_page(address);
-    }
-
-private:
-    static constexpr size_t max_single = 16;
-    bool m_active;
-    size_t m_count { 0 };
-};
-
 Result<RefPtr<AddressSpace>> AddressSpace::try_create()
 {
     auto* space = new (std::nothrow) AddressSpace;

@@ -1,4 +1,4 @@
-// Region (a VMA) and SharedMemory — private to kernel/mm.
+// Region (a VMA), SharedMemory and small helpers shared by kernel/mm/*.cpp — private to kernel/mm.
 //
 // A Region is a page-aligned range [start, end) of one address space with one protection and
 // one backing: anonymous private memory (demand-zero), a private file mapping (pages read
@@ -53,6 +53,31 @@ struct AddressSpace::Region {
     bool is_shared_memory() const { return memory.ptr() != nullptr; }
     // Writes go to a private frame: copy-on-write after fork applies.
     bool is_private() const { return !is_shared_memory(); }
+};
+
+// Flushes the pages whose entries changed in the active space: one by one while few did,
+// the whole TLB beyond that. An inactive space needs no flush (activate() flushes).
+class TlbBatch {
+public:
+    explicit TlbBatch(bool active)
+        : m_active(active)
+    {
+    }
+    ~TlbBatch()
+    {
+        if (m_active && m_count > max_single)
+            page_table::flush_all();
+    }
+    void add(uptr address)
+    {
+        if (m_active && ++m_count <= max_single)
+            page_table::flush_page(address);
+    }
+
+private:
+    static constexpr size_t max_single = 16;
+    bool m_active;
+    size_t m_count { 0 };
 };
 
 // The R/W/X entry bits of a region's pages (W implies R: RISC-V reserves write-only entries).

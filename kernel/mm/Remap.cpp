@@ -17,18 +17,14 @@ static constexpr uptr page = arch::page_size;
 
 void AddressSpace::move_pages(uptr from, uptr to, size_t length)
 {
-    bool active = is_active();
-    size_t flushed = 0;
+    TlbBatch tlb(is_active());
     page_table::for_each_present(m_root_physical, from, from + length, [&](uptr address, Entry& entry) {
         Entry* destination = page_table::find_entry(m_root_physical, to + (address - from));
         VERIFY(destination && !page_table::is_present(*destination));
         *destination = entry;
         entry = 0;
-        if (active && ++flushed <= 16)
-            page_table::flush_page(address);
+        tlb.add(address);
     });
-    if (active && flushed > 16)
-        page_table::flush_all();
 }
 
 Result<uptr> AddressSpace::remap(uptr old_address, size_t old_size, size_t new_size, u32 flags, uptr new_address)
