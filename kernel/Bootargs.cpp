@@ -18,11 +18,22 @@ void parse(char* line)
             ++cursor;
         if (!*cursor)
             break;
+        // A word ends at a space outside double quotes; the quotes are removed (as Linux's
+        // command-line parser does), so init=/bin/sh -- -c "echo a b" passes one argument.
         char* word = cursor;
-        while (*cursor && *cursor != ' ')
+        char* out = cursor;
+        bool quoted = false;
+        while (*cursor && (quoted || *cursor != ' ')) {
+            if (*cursor == '"')
+                quoted = !quoted;
+            else
+                *out++ = *cursor;
             ++cursor;
-        if (*cursor)
-            *cursor++ = '\0';
+        }
+        bool at_end = !*cursor;
+        *out = '\0';
+        if (!at_end)
+            ++cursor;
         if (after_separator) {
             if (s_init_argument_count < max_init_arguments)
                 s_init_arguments[s_init_argument_count++] = word;

@@ -2,7 +2,7 @@
 // everything after a lone `--` becomes init's arguments.
 //   init=PATH       the first program (default /sbin/init)
 //   selftest=NAME   run an in-kernel self-test instead of init, then power off
-// Unknown words are ignored with one warning line.
+// Unknown words are ignored with one warning line. Double quotes group words with spaces.
 #pragma once
 
 #include <lib/Types.h>
