@@ -22,6 +22,8 @@ static constexpr u64 pipefs_magic = 0x50495045; // PIPEFS_MAGIC
 
 class PipeFileSystem final : public FileSystem {
 public:
+    // A permanent reference to itself: it is a static object, never deleted.
+    PipeFileSystem() { ref(); }
     const char* name() const override { return "pipefs"; }
     RefPtr<Inode> root() override { return nullptr; } // never mounted
     Result<FileSystemStats> stats() override
@@ -81,29 +83,10 @@ private:
     InodeMetadata m_metadata;
 };
 
-static Spinlock s_pipefs_lock;
-static PipeFileSystem* s_pipefs; // created on first use, never freed
+// The one pipefs, a static object (not on the heap, so it never shows as a leak).
+static PipeFileSystem s_pipefs;
 
-static Result<PipeFileSystem*> pipefs()
-{
-    {
-        SpinlockGuard guard(s_pipefs_lock);
-        if (s_pipefs)
-            return s_pipefs;
-    }
-    auto* fs = new (std::nothrow) PipeFileSystem;
-    if (!fs)
-        return Error { ENOMEM };
-    fs->ref(); // the global reference: pipefs lives for the kernel's lifetime
-    SpinlockGuard guard(s_pipefs_lock);
-    if (s_pipefs) {
-        guard.unlock();
-        fs->unref();
-        return s_pipefs;
-    }
-    s_pipefs = fs;
-    return fs;
-}
+static Result<PipeFileSystem*> pipefs() { return &s_pipefs; }
 
 // --- PipeEnd: one open file description of a pipe ---
 

@@ -377,15 +377,65 @@ TEST(PipePoll, SignalInterruptsPoll)
 {
     struct sigaction action {};
     action.sa_handler = [](int) {};
-    sigaction(SIGALRM, &action, nullptr);
+    action.sa_flags = SA_RESTART; // poll is never restarted after a handler, SA_RESTART or not
+    ASSERT_EQ(sigaction(SIGUSR1, &action, nullptr), 0);
     Pipe p;
-    itimerval timer {};
-    timer.it_value.tv_usec = 100 * 1000;
-    ASSERT_EQ(setitimer(ITIMER_REAL, &timer, nullptr), 0);
+    pid_t parent = getpid();
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        usleep(100 * 1000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
     pollfd fd = { p.read, POLLIN, 0 };
     EXPECT_ERRNO(EINTR, poll(&fd, 1, 5000));
+    int status;
+    waitpid(child, &status, 0);
+
+    // select too.
+    child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        usleep(100 * 1000);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(p.read, &readable);
+    timeval timeout { 5, 0 };
+    EXPECT_ERRNO(EINTR, select(p.read + 1, &readable, nullptr, nullptr, &timeout));
+    waitpid(child, &status, 0);
     action.sa_handler = SIG_DFL;
-    sigaction(SIGALRM, &action, nullptr);
+    sigaction(SIGUSR1, &action, nullptr);
+}
+
+TEST(PipePoll, PpollMaskLetsABlockedSignalIn)
+{
+    static std::atomic<int> caught;
+    struct sigaction action {};
+    action.sa_handler = [](int signal) { caught = signal; };
+    ASSERT_EQ(sigaction(SIGUSR2, &action, nullptr), 0);
+    sigset_t blocked, old;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGUSR2);
+    ASSERT_EQ(sigprocmask(SIG_BLOCK, &blocked, &old), 0);
+    ASSERT_EQ(kill(getpid(), SIGUSR2), 0); // pending, blocked
+    EXPECT_EQ(caught, 0);
+    Pipe p;
+    pollfd fd = { p.read, POLLIN, 0 };
+    sigset_t during;
+    sigemptyset(&during);
+    timespec timeout { 5, 0 };
+    EXPECT_ERRNO(EINTR, ppoll(&fd, 1, &timeout, &during));
+    EXPECT_EQ(caught, SIGUSR2) << "delivered under ppoll's mask";
+    sigset_t now;
+    sigprocmask(SIG_SETMASK, nullptr, &now);
+    EXPECT_TRUE(sigismember(&now, SIGUSR2)) << "the old mask is back after the handler";
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    action.sa_handler = SIG_DFL;
+    sigaction(SIGUSR2, &action, nullptr);
 }
 
 TEST(PipeSelect, ReadWriteSets)
