@@ -4,6 +4,7 @@
 // cannot be freed while a file is generated); a pid that has gone answers ESRCH/ENOENT. The
 // process table lock is a spinlock: only non-sleeping work happens under it.
 #include <arch/Arch.h>
+#include <drivers/Tty.h>
 #include <fs/procfs/ProcInode.h>
 #include <fs/procfs/ProcText.h>
 #include <proc/Process.h>
@@ -114,10 +115,16 @@ static void generate_stat(Process& process, ProcText& text)
     u64 utime = process.user_ns / ns_per_tick;
     u64 cutime = process.children_ns / ns_per_tick;
     u64 start = process.start_ns / ns_per_tick;
-    // FIXME: tty_nr and tpgid come from the controlling terminal, which the process does not
-    // record yet; 0 and -1 are what Linux shows without one.
+    // The controlling terminal (the console is ttyS0, 4:64, in Linux's tty_nr encoding) and
+    // its foreground group; 0 and -1 without one.
+    int tty_nr = 0, tpgid = -1;
+    Tty& console = Tty::console();
+    if (console.session() != 0 && console.session() == process.sid()) {
+        tty_nr = (4 << 8) | 64;
+        tpgid = console.foreground_process_group();
+    }
     text.append("%d (%s) %c %d %d %d %d %d %u ", process.pid(), process.name(), state, process.ppid(), process.pgid(),
-        process.sid(), 0, -1, 0u);
+        process.sid(), tty_nr, tpgid, 0u);
     text.append("0 0 0 0 %lu 0 %lu 0 20 0 %u 0 %lu %lu %lu %lu ", utime, cutime, usage.threads, start, usage.vsize,
         usage.rss_pages, ~0ul);
     text.append("0 0 0 0 0 %lu 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 %d\n", process.pending_signals,
