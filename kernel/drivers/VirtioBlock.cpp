@@ -139,11 +139,14 @@ Result<void> VirtioBlock::submit(u32 type, u64 sector, uptr data, size_t bytes, 
     buffers[count - 1] = { slot_physical + offsetof(RequestSlot, status), 1, true };
     VERIFY(m_queue->add_chain(buffers, count) == head);
     m_done[head] = false;
+    if (++m_in_flight > m_max_in_flight)
+        m_max_in_flight = m_in_flight;
     m_queue->notify();
 
     TRY(m_completion.wait_until(
         guard, [&] { return m_done[head]; }, {}, true));
     u8 status = slot.status;
+    --m_in_flight;
     m_queue->free_chain(head);
     m_space.wake_all();
     if (status != status_ok) {

@@ -34,6 +34,8 @@ public:
     bool is_read_only() const { return m_read_only; }
     bool has_flush() const { return m_has_flush; }
     bool is_legacy() const { return m_transport.is_legacy(); }
+    // The most requests that were ever in flight at once (for the self-test).
+    u32 max_in_flight() const { return m_max_in_flight; }
 
 private:
     struct [[gnu::packed]] RequestHeader {
@@ -69,6 +71,8 @@ private:
     u32 m_segment_max_count { 0 };
     bool m_read_only { false };
     bool m_has_flush { false };
+    u32 m_in_flight { 0 };
+    u32 m_max_in_flight { 0 };
 
     Spinlock m_lock;
     WaitQueue m_completion;

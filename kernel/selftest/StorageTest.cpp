@@ -11,10 +11,13 @@
 #include <asm-generic/fcntl.h>
 #include <boot/Storage.h>
 #include <drivers/Console.h>
+#include <drivers/VirtioBlock.h>
 #include <fs/ext2/Ext2FileSystem.h>
 #include <lib/Format.h>
 #include <lib/IoBuffer.h>
 #include <new>
+#include <proc/Scheduler.h>
+#include <proc/Thread.h>
 #include <selftest/SelfTest.h>
 #include <string.h>
 #include <vfs/VirtualFileSystem.h>
@@ -307,11 +310,71 @@ bool measure_throughput()
     return ok;
 }
 
+// Several threads read the raw disk at once, so several requests are in flight; what they
+// read must equal a plain sequential read.
+bool concurrent_disk_reads()
+{
+    constexpr size_t thread_count = 4;
+    constexpr size_t sectors = 2048; // 1 MiB
+    constexpr size_t piece = 32;     // sectors per request
+    struct Shared {
+        RefPtr<BlockDevice> disk;
+        u8* buffer;
+        Spinlock lock;
+        WaitQueue done_queue;
+        size_t finished { 0 };
+        bool failed { false };
+    };
+    static Shared shared;
+    shared.disk = storage::disk(0);
+    auto* expected = new (std::nothrow) u8[sectors * BlockDevice::sector_size];
+    shared.buffer = new (std::nothrow) u8[sectors * BlockDevice::sector_size];
+    EXPECT(expected && shared.buffer);
+    STEP(shared.disk->read_sectors(0, expected, sectors));
+    memset(shared.buffer, 0, sectors * BlockDevice::sector_size);
+
+    static size_t indices[thread_count];
+    for (size_t t = 0; t < thread_count; ++t) {
+        indices[t] = t;
+        auto thread = Thread::try_create_kernel(
+            "disk-reader",
+            [](void* argument) {
+                size_t me = *static_cast<size_t*>(argument);
+                bool ok = true;
+                // Interleaved pieces: thread t reads pieces t, t + n, t + 2n, ...
+                for (size_t first = me * piece; ok && first < sectors; first += thread_count * piece)
+                    ok = !shared.disk->read_sectors(first, shared.buffer + first * BlockDevice::sector_size, piece).is_error();
+                SpinlockGuard guard(shared.lock);
+                shared.failed |= !ok;
+                ++shared.finished;
+                shared.done_queue.wake_all();
+            },
+            &indices[t]);
+        EXPECT(!thread.is_error());
+        scheduler::enqueue(thread.value());
+    }
+    {
+        SpinlockGuard guard(shared.lock);
+        STEP(shared.done_queue.wait_until(guard, [&] { return shared.finished == thread_count; }, {}, true));
+    }
+    bool same = memcmp(expected, shared.buffer, sectors * BlockDevice::sector_size) == 0;
+    delete[] expected;
+    delete[] shared.buffer;
+    EXPECT(!shared.failed && same);
+    auto* virtio = static_cast<VirtioBlock*>(shared.disk.ptr());
+    kprintf("storage: %zu threads read the disk concurrently: ok (at most %u requests in flight)\n", thread_count,
+        virtio->max_in_flight());
+    shared.disk = nullptr;
+    return true;
+}
+
 } // namespace
 
 bool storage()
 {
     storage::bring_up();
+    if (!concurrent_disk_reads())
+        return false;
     if (!walk_paths())
         return false;
     if (!exercise_namespace("/selftest", true))
