@@ -310,7 +310,15 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
                 action = SignalAction {};
         }
     }
-    StringView name = custody->name();
+    // comm is the last component of the path as the caller gave it (a symlink's name, not its
+    // target's: /bin/cat -> busybox shows "cat").
+    StringView name = original_path;
+    for (size_t i = original_path.length(); i > 0; --i) {
+        if (original_path[i - 1] == '/') {
+            name = original_path.substring(i);
+            break;
+        }
+    }
     char short_name[16];
     size_t n = min<size_t>(name.length(), 15);
     memcpy(short_name, name.chars(), n);

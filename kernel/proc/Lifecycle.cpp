@@ -1,6 +1,7 @@
 // clone/exit/wait. The process table lock guards parent/child links, zombie state and the
 // child_generation counter a waiting parent sleeps on.
 #include <arch/Arch.h>
+#include <drivers/Tty.h>
 #include <lib/UserCopy.h>
 #include <proc/Futex.h>
 #include <proc/Lifecycle.h>
@@ -170,6 +171,8 @@ static void release_process_resources(Process& process)
     }
     if (last) {
         scheduler::cancel_timer(process.real_timer);
+        if (process.pid() == process.sid())
+            tty_session_leader_exited(process.sid());
         release_process_resources(process);
         activate_address_space(nullptr);
         process.set_address_space(nullptr);
