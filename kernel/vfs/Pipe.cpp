@@ -182,35 +182,49 @@ Result<Pipe::Ends> Pipe::try_create_anonymous(u32 status_flags, const Credential
     return ends;
 }
 
+// Both publish the new state before waking anyone: a woken poller must see it.
 void Pipe::add_end_locked(bool reads, bool writes)
 {
     if (reads) {
         ++m_readers;
         ++m_reader_generation;
-        notify(m_write_wait); // a writer waiting in open() for a reader
     }
     if (writes) {
         ++m_writers;
         ++m_writer_generation;
-        notify(m_read_wait); // a reader waiting in open() for a writer
     }
+    publish_locked();
+    if (reads)
+        notify(m_write_wait); // a writer waiting in open() for a reader
+    if (writes)
+        notify(m_read_wait); // a reader waiting in open() for a writer
 }
 
 void Pipe::remove_end_locked(bool reads, bool writes)
 {
-    if (reads) {
+    if (reads)
         VERIFY(m_readers > 0);
-        if (--m_readers == 0)
-            notify(m_write_wait); // writers get EPIPE, pollers POLLERR
-    }
-    if (writes) {
+    if (writes)
         VERIFY(m_writers > 0);
-        if (--m_writers == 0)
-            notify(m_read_wait); // readers get EOF, pollers POLLHUP
-    }
+    bool last_reader = reads && --m_readers == 0;
+    bool last_writer = writes && --m_writers == 0;
     // A FIFO forgets its data when the last end closes.
     if (m_fifo && m_readers == 0 && m_writers == 0)
         m_buffer.clear();
+    publish_locked();
+    if (last_reader)
+        notify(m_write_wait); // writers get EPIPE, pollers POLLERR
+    if (last_writer)
+        notify(m_read_wait); // readers get EOF, pollers POLLHUP
+}
+
+void Pipe::publish_locked()
+{
+    m_published_empty.store(m_buffer.is_empty(), std::memory_order_relaxed);
+    m_published_full.store(m_buffer.is_full(), std::memory_order_relaxed);
+    m_published_readers.store(m_readers, std::memory_order_relaxed);
+    m_published_writers.store(m_writers, std::memory_order_relaxed);
+    m_published_writer_generation.store(m_writer_generation, std::memory_order_relaxed);
 }
 
 u64 Pipe::event_snapshot()
@@ -248,6 +262,7 @@ Result<size_t> Pipe::read(OpenFile& file, const IoBuffer& buffer, size_t length)
     for (;;) {
         if (!m_buffer.is_empty()) {
             auto moved = m_buffer.read(buffer, length);
+            publish_locked();
             m_mutex.unlock();
             if (moved.is_error())
                 return moved.error();
@@ -277,6 +292,7 @@ Result<size_t> Pipe::write(OpenFile& file, const IoBuffer& buffer, size_t length
     // Ends the call: wakes readers if anything went in, and reports `error` only when nothing
     // was written (Linux returns a partial count otherwise).
     auto finish = [&](Result<size_t> outcome) -> Result<size_t> {
+        publish_locked();
         m_mutex.unlock();
         if (written)
             notify(m_read_wait);
@@ -318,6 +334,7 @@ Result<size_t> Pipe::write(OpenFile& file, const IoBuffer& buffer, size_t length
             return finish(Error { EAGAIN });
         // Let readers at what is there, then sleep until a slot frees (or a signal).
         u64 snapshot = event_snapshot();
+        publish_locked();
         m_mutex.unlock();
         if (written)
             notify(m_read_wait);
@@ -335,18 +352,20 @@ u32 Pipe::poll(bool reads, bool writes, u64 writer_generation_at_open, PollTable
         table->wait_on(m_read_wait);
         table->wait_on(m_write_wait);
     }
-    MutexGuard guard(m_mutex);
+    // Registered first, read after: a change published after this read comes with a wake-up
+    // of the queues above (the queue locks order the two).
+    auto relaxed = std::memory_order_relaxed;
     u32 mask = 0;
     if (reads) {
-        if (!m_buffer.is_empty())
+        if (!m_published_empty.load(relaxed))
             mask |= POLLIN | POLLRDNORM;
-        if (m_writers == 0 && m_writer_generation != writer_generation_at_open)
+        if (m_published_writers.load(relaxed) == 0 && m_published_writer_generation.load(relaxed) != writer_generation_at_open)
             mask |= POLLHUP;
     }
     if (writes) {
-        if (!m_buffer.is_full())
+        if (!m_published_full.load(relaxed))
             mask |= POLLOUT | POLLWRNORM;
-        if (m_readers == 0)
+        if (m_published_readers.load(relaxed) == 0)
             mask |= POLLERR;
     }
     return mask;

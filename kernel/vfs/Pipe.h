@@ -21,9 +21,11 @@
 // between the buffer and user memory (which may fault and sleep). Sleepers wait for a change of
 // m_events (guarded by m_event_lock), which every state change increments before waking
 // m_read_wait (data, writer gone or arrived) or m_write_wait (room, reader gone or arrived);
-// poll() registers on both. The FIFO registry lock is taken before a pipe's m_mutex.
+// poll() registers on both and reads the published readiness
+// (atomics) without taking m_mutex. The FIFO registry lock is taken before a pipe's m_mutex.
 #pragma once
 
+#include <atomic>
 #include <lib/IntrusiveList.h>
 #include <lib/RefPtr.h>
 #include <lib/Spinlock.h>
@@ -80,6 +82,15 @@ private:
     u32 m_writers { 0 };
     u64 m_reader_generation { 0 }; // read ends ever opened (Linux's r_counter)
     u64 m_writer_generation { 0 }; // write ends ever opened (w_counter)
+
+    // Readiness as poll() sees it, published under m_mutex after every change, so poll never
+    // sleeps on m_mutex: a sleep there would swallow the wake-up of another polled file.
+    void publish_locked();
+    std::atomic<bool> m_published_empty { true };
+    std::atomic<bool> m_published_full { false };
+    std::atomic<u32> m_published_readers { 0 };
+    std::atomic<u32> m_published_writers { 0 };
+    std::atomic<u64> m_published_writer_generation { 0 };
 
     Spinlock m_event_lock;
     u64 m_events { 0 };
