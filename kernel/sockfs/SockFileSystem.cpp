@@ -85,6 +85,7 @@ Result<RefPtr<OpenFile>> SockFileSystem::try_open(RefPtr<UnixSocket> socket, u32
     auto inode = TRY(try_make_ref<SockInode>(*this, ino, std::move(socket), uid, gid));
     auto file = TRY(OpenFile::try_create(m_file_operations, std::move(inode), nullptr, flags));
     raw.m_file = file.ptr();
+    raw.m_ino.store(ino, std::memory_order_relaxed);
     return file;
 }
 

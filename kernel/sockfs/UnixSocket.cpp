@@ -13,6 +13,9 @@ namespace sk {
 
 static std::atomic<u64> s_live_sockets { 0 };
 
+Spinlock UnixSocket::s_all_lock;
+IntrusiveList<UnixSocket, &UnixSocket::m_all_node> UnixSocket::s_all;
+
 u64 UnixSocket::live_count() { return s_live_sockets.load(std::memory_order_relaxed); }
 
 __attribute__((weak)) SocketCredentials current_socket_credentials() { return {}; }
@@ -41,6 +44,8 @@ UnixSocket::UnixSocket(int type, const SocketCredentials& creator)
     , m_creator(creator)
 {
     s_live_sockets.fetch_add(1, std::memory_order_relaxed);
+    SpinlockGuard guard(s_all_lock);
+    s_all.append(*this);
 }
 
 UnixSocket::~UnixSocket()
@@ -49,6 +54,10 @@ UnixSocket::~UnixSocket()
     // whose listener released it; either way nothing is left pending.
     VERIFY(m_backlog.is_empty());
     VERIFY(m_inflight == 0);
+    {
+        SpinlockGuard guard(s_all_lock);
+        s_all.remove(*this);
+    }
     s_live_sockets.fetch_sub(1, std::memory_order_relaxed);
 }
 

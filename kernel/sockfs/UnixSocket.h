@@ -30,6 +30,7 @@
 #pragma once
 
 #include <atomic>
+#include <lib/Format.h>
 #include <lib/IntrusiveList.h>
 #include <lib/IoBuffer.h>
 #include <lib/RefPtr.h>
@@ -125,6 +126,9 @@ public:
 
     // Live sockets in the system (for /proc and the leak check).
     static u64 live_count();
+    // /proc/net/unix in Linux's format: one line per socket not yet released
+    // (UnixSocketProc.cpp, which also publishes it and /proc/net/sockstat).
+    static void describe_all(FormatSink sink, void* context);
 
     // The garbage collector: frees cycles of in-flight sockets that nothing else references.
     static void collect_garbage();
@@ -158,6 +162,8 @@ private:
 
     const int m_type;
     IntrusiveListNode m_backlog_node; // in a listener's m_backlog
+    IntrusiveListNode m_all_node;     // in s_all
+    std::atomic<u64> m_ino { 0 };     // its sockfs inode number; 0 until it has a file (never accepted)
     Spinlock m_lock;
     WaitQueue m_wait;
     WaitQueue m_space_wait;
@@ -191,6 +197,11 @@ private:
     bool m_gc_candidate { false };
 
     friend class SockFileSystem;
+
+    // Every socket object, from construction to destruction, for /proc/net/unix. s_all_lock
+    // is taken before a socket's m_lock, never after it.
+    static Spinlock s_all_lock;
+    static IntrusiveList<UnixSocket, &UnixSocket::m_all_node> s_all;
 };
 
 } // namespace sk

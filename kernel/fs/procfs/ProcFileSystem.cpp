@@ -2,6 +2,7 @@
 // read/readlink plumbing. The contents come from ProcSystem.cpp and ProcProcess.cpp.
 #include <asm-generic/errno.h>
 #include <fs/procfs/ProcInode.h>
+#include <fs/procfs/ProcNet.h>
 #include <fs/procfs/ProcText.h>
 #include <lib/IoBuffer.h>
 #include <new>
@@ -99,6 +100,7 @@ constexpr Entry root_entries[] = {
     { "mounts", ProcKind::Mounts },
     { "uptime", ProcKind::Uptime },
     { "self", ProcKind::Self },
+    { "net", ProcKind::NetDirectory },
 };
 
 constexpr Entry process_entries[] = {
@@ -115,7 +117,8 @@ constexpr u32 dir_mode = 0040000, file_mode = 0100000, link_mode = 0120000;
 
 bool is_directory_kind(ProcKind kind)
 {
-    return kind == ProcKind::Root || kind == ProcKind::ProcessDirectory || kind == ProcKind::FdDirectory;
+    return kind == ProcKind::Root || kind == ProcKind::ProcessDirectory || kind == ProcKind::FdDirectory
+        || kind == ProcKind::NetDirectory;
 }
 
 bool is_link_kind(ProcKind kind)
@@ -159,6 +162,7 @@ u32 mode_of(ProcKind kind)
     switch (kind) {
     case ProcKind::Root:
     case ProcKind::ProcessDirectory:
+    case ProcKind::NetDirectory:
         return dir_mode | 0555;
     case ProcKind::FdDirectory:
         return dir_mode | 0500;
@@ -233,6 +237,10 @@ Result<RefPtr<Inode>> ProcInode::lookup(StringView name)
         if (parse_number(name, 0xffffff, number) && proc_fd_is_open(m_pid, number))
             return try_create(fs(), ProcKind::Fd, m_pid, number);
         return Error { ENOENT };
+    case ProcKind::NetDirectory:
+        if (proc_net_file_find(name, number))
+            return try_create(fs(), ProcKind::NetFile, 0, number);
+        return Error { ENOENT };
     default:
         return Error { ENOTDIR };
     }
@@ -289,6 +297,14 @@ Result<void> ProcInode::iterate_directory(u64 offset, DirectoryVisitor& visitor)
         }
         return {};
     }
+    if (m_kind == ProcKind::NetDirectory) {
+        size_t count = proc_net_file_count();
+        for (u64 i = offset - 2; i < count; ++i) {
+            if (!emit(visitor, proc_net_file_name(i), encode_ino(ProcKind::NetFile, 0, static_cast<u32>(i)), file_mode, i + 3))
+                return {};
+        }
+        return {};
+    }
     // fd/
     for (int fd = proc_next_fd(m_pid, static_cast<u32>(offset - 2)); fd >= 0;
          fd = proc_next_fd(m_pid, static_cast<u32>(fd) + 1)) {
@@ -335,6 +351,9 @@ Result<size_t> ProcInode::read_at(u64 offset, const IoBuffer& buffer, size_t len
         break;
     case ProcKind::Uptime:
         TRY(generate_uptime(text));
+        break;
+    case ProcKind::NetFile:
+        TRY(generate_net_file(m_index, text));
         break;
     default:
         TRY(generate_process_file(m_kind, m_pid, text));

@@ -27,6 +27,8 @@ enum class ProcKind : u8 {
     ProcessCwd,
     FdDirectory,
     Fd,
+    NetDirectory, // /proc/net
+    NetFile,      // /proc/net/<registered name>, index = its place in ProcNet's table
 };
 
 class ProcInode final : public Inode {
