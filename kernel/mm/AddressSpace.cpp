@@ -447,6 +447,17 @@ Result<Vector<AddressSpace::Mapping>> AddressSpace::mappings()
     return result;
 }
 
+Result<AddressSpace::MemoryKey> AddressSpace::memory_key(uptr address)
+{
+    MutexGuard guard(m_lock);
+    Region* region = find_region(address);
+    if (!region)
+        return Error { EFAULT };
+    if (region->memory)
+        return MemoryKey { region->memory.ptr(), region->offset + (address - region->start) };
+    return MemoryKey { this, address };
+}
+
 uptr AddressSpace::brk_base()
 {
     MutexGuard guard(m_lock);

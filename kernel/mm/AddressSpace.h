@@ -81,6 +81,16 @@ public:
     uptr brk_base();
     uptr brk();
 
+    // What identifies the memory word at address for futexes shared between processes: for
+    // anonymous shared memory its object and offset (the same in every space mapping it),
+    // otherwise this space and the address. EFAULT when nothing is mapped there.
+    struct MemoryKey {
+        const void* object;
+        u64 offset;
+        bool operator==(const MemoryKey&) const = default;
+    };
+    Result<MemoryKey> memory_key(uptr address);
+
     // Access to this space's memory through the kernel's direct map, faulting pages in as
     // needed; the space need not be active (exec fills a new stack with it, /proc reads
     // another process's memory). Like ptrace, a write reaches private pages that user space

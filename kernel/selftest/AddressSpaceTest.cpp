@@ -130,6 +130,12 @@ void test_fork(AddressSpace& parent, uptr base)
     // Child writes: the parent keeps its contents.
     CHECK(poke(base + page, 'C'));
     CHECK(peek(base + page) == 'C');
+    // Futex keys: shared memory has the same key in both spaces, private memory does not.
+    auto child_key = child->memory_key(shared + 8), parent_key = parent.memory_key(shared + 8);
+    CHECK(!child_key.is_error() && !parent_key.is_error() && child_key.value() == parent_key.value());
+    auto private_key = parent.memory_key(base + 8);
+    CHECK(!private_key.is_error() && !(private_key.value() == child->memory_key(base + 8).value()));
+    CHECK(child->memory_key(0x1000).is_error());
     // Shared memory is shared both ways, populated before the fork or not.
     CHECK(peek(shared) == 's');
     CHECK(poke(shared + page, 'x'));
