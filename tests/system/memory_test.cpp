@@ -13,7 +13,9 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -360,6 +362,32 @@ TEST(Memory, MremapShrinksGrowsAndMoves)
     EXPECT_EQ(signal_in_child([&] { (void)*(volatile char*)q; }), SIGSEGV);
     munmap(r, 8 * page);
     munmap(p + 4 * page, page);
+}
+
+TEST(Memory, ThreadsFaultTheSameMappingConcurrently)
+{
+    const size_t pages_per_thread = 128, threads = 4;
+    char* p = map_anonymous(threads * pages_per_thread * page);
+    ASSERT_NE(p, nullptr);
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < threads; ++t) {
+        workers.emplace_back([=] {
+            // Interleaved pages, so the threads fault on neighbouring entries.
+            for (size_t i = 0; i < pages_per_thread; ++i)
+                p[(i * threads + t) * page + t] = char(t + 1);
+        });
+    }
+    for (auto& worker : workers)
+        worker.join();
+    size_t wrong = 0;
+    for (size_t i = 0; i < pages_per_thread; ++i) {
+        for (size_t t = 0; t < threads; ++t)
+            wrong += p[(i * threads + t) * page + t] != char(t + 1);
+    }
+    EXPECT_EQ(wrong, 0u);
+    // A fork from a threaded process sees the same memory.
+    EXPECT_EQ(status_of_child([&] { return int(p[(5 * threads + 2) * page + 2]); }), 3);
+    munmap(p, threads * pages_per_thread * page);
 }
 
 TEST(Memory, LargeSparseMappingSurvivesFork)
