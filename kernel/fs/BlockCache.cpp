@@ -226,6 +226,15 @@ Result<void> BlockCache::sync()
     return m_device->flush();
 }
 
+void BlockCache::drop_clean()
+{
+    MutexGuard guard(m_lock);
+    for (auto& block : m_lru) {
+        if (!block.dirty)
+            destroy(block);
+    }
+}
+
 BlockCacheStats BlockCache::stats()
 {
     MutexGuard guard(m_lock);

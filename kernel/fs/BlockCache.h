@@ -96,6 +96,8 @@ public:
     Result<BlockHandle> get_zeroed(u64 block);
     // Writes every dirty block back, then flushes the device.
     Result<void> sync();
+    // Frees every clean, unpinned block (Linux's drop_caches): what stays is in use or dirty.
+    void drop_clean();
 
     BlockCacheStats stats();
     size_t block_size() const { return m_block_size; }

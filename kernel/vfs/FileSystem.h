@@ -26,6 +26,8 @@ public:
     virtual const char* name() const = 0; // "ext2", "tmpfs", ... as /proc/mounts shows it
     virtual RefPtr<Inode> root() = 0;
     virtual Result<void> sync() { return {}; }
+    // Releases memory that only caches the disk (clean blocks); nothing visible changes.
+    virtual void drop_caches() { }
     virtual Result<FileSystemStats> stats() = 0;
     virtual bool is_read_only() const { return false; }
 

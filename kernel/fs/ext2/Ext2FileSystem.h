@@ -51,6 +51,7 @@ public:
     const char* name() const override { return "ext2"; }
     RefPtr<Inode> root() override; // null only if the root inode became unreadable
     Result<void> sync() override;
+    void drop_caches() override { m_cache->drop_clean(); }
     Result<FileSystemStats> stats() override;
     bool is_read_only() const override { return m_read_only; }
 

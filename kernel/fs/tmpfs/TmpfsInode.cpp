@@ -116,6 +116,8 @@ RefPtr<TmpfsInode> TmpfsInode::remove_entry(size_t index)
 {
     RefPtr<TmpfsInode> inode = std::move(m_entries[index].inode);
     m_entries.remove(index);
+    if (m_entries.is_empty())
+        m_entries.clear_and_free(); // an emptied directory holds no memory (the leak check relies on it)
     if (inode->is_dir())
         adjust_link_count(-1);
     touch_modified();
