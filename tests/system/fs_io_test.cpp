@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -469,6 +470,48 @@ TEST(FsLimits, RlimitNofileGivesEmfile)
         return 0;
     });
     EXPECT_TRUE(exited_with(status, 0)) << "child status " << status;
+}
+
+TEST(FsLimits, CloseRange)
+{
+    int status = run_in_child([] {
+        for (int fd = 10; fd < 20; ++fd) {
+            if (dup2(0, fd) != fd)
+                return 10;
+        }
+        if (syscall(SYS_close_range, 12, 14, CLOSE_RANGE_CLOEXEC) != 0)
+            return 11;
+        if (fcntl(12, F_GETFD) != FD_CLOEXEC || fcntl(14, F_GETFD) != FD_CLOEXEC || fcntl(15, F_GETFD) != 0)
+            return 12;
+        if (syscall(SYS_close_range, 11, ~0u, 0) != 0)
+            return 13;
+        if (fcntl(10, F_GETFD) != 0 || fcntl(11, F_GETFD) != -1 || fcntl(19, F_GETFD) != -1)
+            return 14;
+        if (syscall(SYS_close_range, 5, 4, 0) != -1 || errno != EINVAL)
+            return 15;
+        if (syscall(SYS_close_range, 0, 1, 0x8000) != -1 || errno != EINVAL)
+            return 16;
+        return 0;
+    });
+    EXPECT_TRUE(exited_with(status, 0)) << "child status " << status;
+}
+
+TEST(FsLimits, SendfileIntoAPipe)
+{
+    ScratchDir dir("/tmp", "fs_io_sendfile");
+    write_file(dir / "source", "through the pipe");
+    int in = open((dir / "source").c_str(), O_RDONLY);
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    EXPECT_EQ(sendfile(fds[1], in, nullptr, 100), 16);
+    char buffer[32] = {};
+    EXPECT_EQ(read(fds[0], buffer, sizeof buffer), 16);
+    EXPECT_STREQ(buffer, "through the pipe");
+    // A pipe is no input for sendfile.
+    EXPECT_ERRNO(EINVAL, sendfile(fds[1], fds[0], nullptr, 10));
+    close(in);
+    close(fds[0]);
+    close(fds[1]);
 }
 
 TEST(FsLimits, CloexecDescriptorsCloseOnExec)
