@@ -7,9 +7,10 @@
 namespace sk {
 
 namespace {
+using Key = AddressSpace::MemoryKey;
+
 struct FutexWaiter {
-    void* space;
-    uptr address;
+    Key key;
     u32 bitset;
     bool woken { false };
     Thread* thread;
@@ -23,11 +24,11 @@ struct Bucket {
 constexpr size_t bucket_count = 64;
 Bucket s_buckets[bucket_count];
 
-Bucket& bucket_for(void* space, uptr address)
+Bucket& bucket_for(const Key& key)
 {
-    uptr key = (reinterpret_cast<uptr>(space) >> 4) ^ (address >> 2);
-    key ^= key >> 17;
-    return s_buckets[key % bucket_count];
+    uptr hash = (reinterpret_cast<uptr>(key.object) >> 4) ^ (key.offset >> 2);
+    hash ^= hash >> 17;
+    return s_buckets[hash % bucket_count];
 }
 } // namespace
 
@@ -35,14 +36,17 @@ Result<void> futex_wait(uptr address, u32 expected, Deadline deadline, u32 bitse
 {
     if (address % 4 || bitset == 0)
         return Error { EINVAL };
-    void* space = &Process::current().address_space();
-    Bucket& bucket = bucket_for(space, address);
-    SpinlockGuard guard(bucket.lock);
+    // The key names the memory, not the address: shared memory matches across processes.
+    Key key = TRY(Process::current().address_space().memory_key(address));
+    Bucket& bucket = bucket_for(key);
     u32 value;
+    // Fault the page in first: under the bucket's spinlock a fault must not have to sleep.
+    TRY(copy_from_user(&value, address, sizeof(value)));
+    SpinlockGuard guard(bucket.lock);
     TRY(copy_from_user(&value, address, sizeof(value)));
     if (value != expected)
         return Error { EAGAIN };
-    FutexWaiter waiter { space, address, bitset, false, scheduler::current(), {} };
+    FutexWaiter waiter { key, bitset, false, scheduler::current(), {} };
     bucket.waiters.append(waiter);
     auto result = bucket.queue.wait_until(guard, [&] { return waiter.woken; }, deadline);
     if (waiter.node.is_linked())
@@ -57,15 +61,17 @@ int futex_wake(uptr address, int count, u32 bitset)
     Process* process = Process::current_or_null();
     if (!process)
         return 0;
-    void* space = &process->address_space();
-    Bucket& bucket = bucket_for(space, address);
+    auto key = process->address_space().memory_key(address);
+    if (key.is_error())
+        return 0;
+    Bucket& bucket = bucket_for(key.value());
     int woken = 0;
     {
         SpinlockGuard guard(bucket.lock);
         for (auto& waiter : bucket.waiters) {
             if (woken >= count)
                 break;
-            if (waiter.space == space && waiter.address == address && (waiter.bitset & bitset)) {
+            if (waiter.key == key.value() && (waiter.bitset & bitset)) {
                 waiter.woken = true;
                 bucket.waiters.remove(waiter);
                 ++woken;

@@ -83,6 +83,7 @@ int run_init()
     auto heap_before = heap_without_caches();
     u64 sockets_before = UnixSocket::live_count();
     u32 processes_before = Process::count();
+    auto spaces_before = AddressSpace::statistics();
 
     auto created = Process::try_create_init();
     if (created.is_error()) {
@@ -124,8 +125,11 @@ int run_init()
     kprintf("sockeye: init exited with status %d\n", code);
     // The heap is compared without the disk caches; files a test leaves in tmpfs count (a
     // test cleans up after itself).
-    kprintf("sockeye: leakcheck heap=%lu/%lu sockets=%lu/%lu processes=%u/%u\n", heap_before.bytes_in_use,
-        heap_after.bytes_in_use, sockets_before, UnixSocket::live_count(), processes_before, Process::count());
+    auto spaces_after = AddressSpace::statistics();
+    kprintf("sockeye: leakcheck heap=%lu/%lu sockets=%lu/%lu processes=%u/%u address_spaces=%lu/%lu page_tables=%lu/%lu\n",
+        heap_before.bytes_in_use, heap_after.bytes_in_use, sockets_before, UnixSocket::live_count(), processes_before,
+        Process::count(), spaces_before.spaces, spaces_after.spaces, spaces_before.page_table_pages,
+        spaces_after.page_table_pages);
     return code;
 }
 

@@ -4,7 +4,6 @@
 #include <arch/riscv64/Csr.h>
 #include <proc/Process.h>
 #include <proc/Scheduler.h>
-#include <proc/SignalDelivery.h>
 #include <string.h>
 
 namespace sk {
@@ -180,7 +179,7 @@ void activate_address_space(AddressSpace* space)
     if (space)
         space->activate();
     else
-        arch_activate_kernel_address_space();
+        AddressSpace::activate_kernel_only();
 }
 
 // Called by the scheduler on every switch: the user address space and the user FP state.

@@ -15,20 +15,12 @@
 #include <proc/Signals.h>
 #include <string.h>
 
-extern "C" sk::u64 boot_page_table[512];
 
 namespace sk {
 
 static constexpr u64 SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
                      SA_RESETHAND = 0x80000000;
 static constexpr u64 unblockable = signal_bit(SIGKILL) | signal_bit(SIGSTOP);
-
-void arch_activate_kernel_address_space()
-{
-    u64 satp = (8ul << 60) | (arch::virt_to_phys(boot_page_table) >> 12);
-    csr_write(satp, satp);
-    riscv::sfence_vma_all();
-}
 
 namespace {
 

@@ -31,6 +31,4 @@ Result<long> signal_return(TrapFrame& frame);
 // Thread-safe accessors of the masks for the syscall layer.
 bool is_ignored(Process& process, int signal);
 
-void arch_activate_kernel_address_space();
-
 } // namespace sk
