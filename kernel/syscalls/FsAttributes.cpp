@@ -163,8 +163,8 @@ static Result<long> sys_utimensat(const SyscallArguments& a)
     uptr user_path = a.a1;
     uptr user_times = a.a2;
     u32 flags = static_cast<u32>(a.a3);
-    if (flags & ~static_cast<u32>(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return Error { EINVAL };
+    // Linux's order: copy the times (EFAULT), "omit both" succeeds without looking at the
+    // path, then the flags, the path, and (in the VFS) the nanoseconds.
     Timespec times[2];
     struct {
         i64 seconds;
@@ -172,11 +172,15 @@ static Result<long> sys_utimensat(const SyscallArguments& a)
     } user_value[2];
     if (user_times) {
         TRY(copy_from_user(user_value, user_times, sizeof user_value));
+        if (user_value[0].nanoseconds == utime_omit && user_value[1].nanoseconds == utime_omit)
+            return 0;
         for (int i = 0; i < 2; ++i) {
             times[i].seconds = user_value[i].seconds;
             times[i].nanoseconds = user_value[i].nanoseconds;
         }
     }
+    if (flags & ~static_cast<u32>(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return Error { EINVAL };
     RefPtr<Inode> inode;
     if (!user_path) {
         // Linux's special case (futimens): a null path acts on dirfd itself.

@@ -94,6 +94,10 @@ TEST_P(FsAttr, ModificationTimesAdvance)
     struct timespec bad[2] = { { 0, 1000000000 }, { 0, 0 } };
     EXPECT_ERRNO(EINVAL, utimensat(AT_FDCWD, path.c_str(), bad, 0));
     EXPECT_ERRNO(EINVAL, utimensat(AT_FDCWD, path.c_str(), nullptr, 0x1));
+    // The path comes before the times' validity, and "omit both" never looks at the path.
+    EXPECT_ERRNO(ENOENT, utimensat(AT_FDCWD, (dir / "missing").c_str(), bad, 0));
+    struct timespec omit_both[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
+    EXPECT_EQ(utimensat(AT_FDCWD, (dir / "missing").c_str(), omit_both, 0), 0);
     // futimens: the null-path form acts on the descriptor.
     int fd = open(path.c_str(), O_RDONLY);
     ASSERT_EQ(futimens(fd, times), 0);
