@@ -8,6 +8,9 @@
 //
 // The sleeping protocol is the scheduler's: prepare_to_block() clears a stale wake-up before
 // each pass, so a wake_all() that lands between a pass and block_current() is not lost.
+// A file's poll() must therefore not sleep (no Mutex): a sleep inside the pass consumes the
+// pending wake-up of a file polled earlier in it, and the thread would then block with that
+// file ready (until the timeout). Pipes read published atomics for this reason.
 // The OpenFiles polled in pass 1 stay referenced while the PollTable lives, so no registered
 // queue dies under its entry.
 //
