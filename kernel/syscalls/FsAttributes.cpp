@@ -141,7 +141,8 @@ static Result<long> sys_fchown(const SyscallArguments& a)
     auto file = TRY(open_file_for_io(static_cast<int>(a.a0)));
     if (!file->inode())
         return Error { EBADF };
-    TRY(VirtualFileSystem::chown(*file->inode(), static_cast<u32>(a.a1), static_cast<u32>(a.a2), Process::current().credentials()));
+    TRY(VirtualFileSystem::chown(
+        *file->inode(), static_cast<u32>(a.a1), static_cast<u32>(a.a2), Process::current().credentials()));
     return 0;
 }
 REGISTER_SYSCALL(__NR_fchown, sys_fchown);
@@ -152,7 +153,8 @@ static Result<long> sys_fchownat(const SyscallArguments& a)
     if (flags & ~static_cast<u32>(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return Error { EINVAL };
     auto inode = TRY(resolve_at(static_cast<int>(a.a0), a.a1, flags));
-    TRY(VirtualFileSystem::chown(*inode, static_cast<u32>(a.a2), static_cast<u32>(a.a3), Process::current().credentials()));
+    TRY(VirtualFileSystem::chown(
+        *inode, static_cast<u32>(a.a2), static_cast<u32>(a.a3), Process::current().credentials()));
     return 0;
 }
 REGISTER_SYSCALL(__NR_fchownat, sys_fchownat);
@@ -256,7 +258,8 @@ REGISTER_SYSCALL(__NR_syncfs, sys_syncfs);
 
 // struct statfs's f_flags (ST_* values of statvfs).
 static constexpr u64 st_rdonly = 1, st_valid = 0x20;
-static constexpr u32 mount_flags_reported = 1 | 2 | 4 | 8 | 16 | 1024 | 2048; // MS_RDONLY..MS_SYNCHRONOUS, NOATIME, NODIRATIME
+static constexpr u32 mount_flags_reported
+    = 1 | 2 | 4 | 8 | 16 | 1024 | 2048; // MS_RDONLY..MS_SYNCHRONOUS, NOATIME, NODIRATIME
 
 static Result<void> copy_statfs_to_user(uptr user, FileSystem& fs)
 {
@@ -278,7 +281,8 @@ static Result<void> copy_statfs_to_user(uptr user, FileSystem& fs)
     out.f_fsid.val[0] = static_cast<int>(fs.device_id());
     out.f_namelen = static_cast<long>(stats.name_max);
     out.f_frsize = static_cast<long>(stats.block_size);
-    out.f_flags = static_cast<long>(st_valid | (mount_flags & mount_flags_reported) | (fs.is_read_only() ? st_rdonly : 0));
+    out.f_flags
+        = static_cast<long>(st_valid | (mount_flags & mount_flags_reported) | (fs.is_read_only() ? st_rdonly : 0));
     return copy_to_user(user, &out, sizeof out);
 }
 

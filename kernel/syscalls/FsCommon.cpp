@@ -129,7 +129,7 @@ Result<void> copy_stat_to_user(uptr user, const FileStat& stat)
 
 static struct statx_timestamp to_statx_timestamp(const Timespec& time)
 {
-    struct statx_timestamp out {};
+    struct statx_timestamp out { };
     out.tv_sec = time.seconds;
     out.tv_nsec = static_cast<u32>(time.nanoseconds);
     return out;

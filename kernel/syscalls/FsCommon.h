@@ -39,7 +39,11 @@ public:
     bool is_absolute() const { return m_length > 0 && m_chars[0] == '/'; }
 
 private:
-    UserPath(char* chars, size_t length) : m_chars(chars), m_length(length) { }
+    UserPath(char* chars, size_t length)
+        : m_chars(chars)
+        , m_length(length)
+    {
+    }
     char* m_chars { nullptr };
     size_t m_length { 0 };
 };

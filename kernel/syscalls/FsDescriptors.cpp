@@ -128,7 +128,8 @@ static Result<long> sys_fcntl(const SyscallArguments& a)
         u64 minimum = static_cast<u32>(argument);
         if (minimum >= static_cast<u64>(process.fd_limit()))
             return Error { EINVAL };
-        return TRY(process.fds().allocate(std::move(file), command == F_DUPFD_CLOEXEC, process.fd_limit(), static_cast<int>(minimum)));
+        return TRY(process.fds().allocate(
+            std::move(file), command == F_DUPFD_CLOEXEC, process.fd_limit(), static_cast<int>(minimum)));
     }
     case F_GETFD:
         return TRY(process.fds().close_on_exec(fd)) ? FD_CLOEXEC : 0;

@@ -33,7 +33,8 @@ static Result<long> sys_mkdirat(const SyscallArguments& a)
 {
     auto at = TRY(AtPath::copy_in(static_cast<int>(a.a0), a.a1));
     Process& process = Process::current();
-    TRY(VirtualFileSystem::the().mkdir(*at.base, at.view(), static_cast<u32>(a.a2) & 07777, process.credentials(), process.umask()));
+    TRY(VirtualFileSystem::the().mkdir(
+        *at.base, at.view(), static_cast<u32>(a.a2) & 07777, process.credentials(), process.umask()));
     return 0;
 }
 REGISTER_SYSCALL(__NR_mkdirat, sys_mkdirat);
@@ -44,7 +45,8 @@ static Result<long> sys_mknodat(const SyscallArguments& a)
     Process& process = Process::current();
     // dev is a 32-bit dev_t (new_encode_dev), which device_major/minor decode as is.
     u64 rdev = static_cast<u32>(a.a3);
-    TRY(VirtualFileSystem::the().mknod(*at.base, at.view(), static_cast<u32>(a.a2) & 0177777, rdev, process.credentials(), process.umask()));
+    TRY(VirtualFileSystem::the().mknod(
+        *at.base, at.view(), static_cast<u32>(a.a2) & 0177777, rdev, process.credentials(), process.umask()));
     return 0;
 }
 REGISTER_SYSCALL(__NR_mknodat, sys_mknodat);
@@ -67,7 +69,8 @@ static Result<long> sys_linkat(const SyscallArguments& a)
     // Linux and is not supported: an empty old path is ENOENT, as for unprivileged callers.
     auto old_at = TRY(AtPath::copy_in(static_cast<int>(a.a0), a.a1));
     auto new_at = TRY(AtPath::copy_in(static_cast<int>(a.a2), a.a3));
-    TRY(VirtualFileSystem::the().link(*old_at.base, old_at.view(), *new_at.base, new_at.view(), Process::current().credentials(), flags & AT_SYMLINK_FOLLOW));
+    TRY(VirtualFileSystem::the().link(*old_at.base, old_at.view(), *new_at.base, new_at.view(),
+        Process::current().credentials(), flags & AT_SYMLINK_FOLLOW));
     return 0;
 }
 REGISTER_SYSCALL(__NR_linkat, sys_linkat);
@@ -101,7 +104,8 @@ static Result<long> sys_renameat2(const SyscallArguments& a)
     auto old_at = TRY(AtPath::copy_in(static_cast<int>(a.a0), a.a1));
     auto new_at = TRY(AtPath::copy_in(static_cast<int>(a.a2), a.a3));
     u32 vfs_flags = (flags & RENAME_NOREPLACE ? rename_noreplace : 0) | (flags & RENAME_EXCHANGE ? rename_exchange : 0);
-    TRY(VirtualFileSystem::the().rename(*old_at.base, old_at.view(), *new_at.base, new_at.view(), Process::current().credentials(), vfs_flags));
+    TRY(VirtualFileSystem::the().rename(
+        *old_at.base, old_at.view(), *new_at.base, new_at.view(), Process::current().credentials(), vfs_flags));
     return 0;
 }
 REGISTER_SYSCALL(__NR_renameat2, sys_renameat2);
@@ -132,7 +136,8 @@ static Result<long> sys_readlinkat(const SyscallArguments& a)
         copied = TRY(inode->readlink(buffer, length));
     } else {
         auto base = TRY(base_custody(dirfd, path.view()));
-        copied = TRY(VirtualFileSystem::the().readlink(*base, path.view(), Process::current().credentials(), buffer, length));
+        copied = TRY(
+            VirtualFileSystem::the().readlink(*base, path.view(), Process::current().credentials(), buffer, length));
     }
     TRY(copy_to_user(user_buffer, buffer, copied));
     return static_cast<long>(copied);
@@ -213,7 +218,8 @@ static bool parse_number(StringView text, u64 base, u64& out)
             digit = static_cast<u64>(c - '0');
         else
             return false;
-        if (digit >= base || __builtin_mul_overflow(value, base, &value) || __builtin_add_overflow(value, digit, &value))
+        if (digit >= base || __builtin_mul_overflow(value, base, &value)
+            || __builtin_add_overflow(value, digit, &value))
             return false;
     }
     out = value;
@@ -314,7 +320,8 @@ static Result<long> sys_mount(const SyscallArguments& a)
     }
     // FIXME: MS_RDONLY, MS_NOEXEC, MS_NOSUID and MS_NODEV are recorded (statfs, /proc/mounts)
     // but not enforced.
-    u32 kept = static_cast<u32>(flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_NOATIME | MS_NODIRATIME | MS_RELATIME));
+    u32 kept = static_cast<u32>(flags
+        & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_NOATIME | MS_NODIRATIME | MS_RELATIME));
     TRY(VirtualFileSystem::the().mount(std::move(fs), std::move(mount_point), kept));
     return 0;
 }

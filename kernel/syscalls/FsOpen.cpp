@@ -15,7 +15,8 @@ static Result<long> sys_openat(const SyscallArguments& a)
     auto base = TRY(base_custody(dirfd, path.view()));
     // A 64-bit kernel opens every file with O_LARGEFILE (force_o_largefile), and F_GETFL shows it.
     u32 kept = flags | O_LARGEFILE;
-    auto file = TRY(VirtualFileSystem::the().open(*base, path.view(), kept, mode, process.credentials(), process.umask()));
+    auto file
+        = TRY(VirtualFileSystem::the().open(*base, path.view(), kept, mode, process.credentials(), process.umask()));
     // FIXME: Linux reserves the descriptor before opening, so EMFILE wins over a creation.
     int fd = TRY(process.fds().allocate(std::move(file), flags & O_CLOEXEC, process.fd_limit()));
     return fd;

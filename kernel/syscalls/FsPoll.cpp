@@ -65,7 +65,8 @@ Result<Timeout> read_timeout(uptr user)
     }
     u64 now = arch::monotonic_ns();
     u64 span;
-    if (__builtin_mul_overflow(static_cast<u64>(value.seconds), 1000000000ull, &span) || __builtin_add_overflow(span, static_cast<u64>(value.nanoseconds), &span)
+    if (__builtin_mul_overflow(static_cast<u64>(value.seconds), 1000000000ull, &span)
+        || __builtin_add_overflow(span, static_cast<u64>(value.nanoseconds), &span)
         || __builtin_add_overflow(now, span, &timeout.deadline_ns))
         timeout.infinite = true; // beyond any uptime: as good as infinite
     return timeout;
@@ -119,8 +120,7 @@ private:
 // The loop shared by ppoll and pselect6. pass(table, keep) polls every file once, registering
 // through table when it is non-null and keeping the files it registered with in keep; it
 // returns how many entries are ready (or an error, which ends the call).
-template<typename Pass>
-Result<long> wait_for_readiness(const Timeout& timeout, Pass pass)
+template<typename Pass> Result<long> wait_for_readiness(const Timeout& timeout, Pass pass)
 {
     Thread* thread = scheduler::current();
     Vector<RefPtr<OpenFile>> keep; // outlives table (declared first, destroyed last)
@@ -184,29 +184,31 @@ static Result<long> sys_ppoll(const SyscallArguments& a)
         TRY(fds.try_resize(count));
         if (count)
             TRY(copy_from_user(fds.data(), user_fds, count * sizeof(LinuxPollFd)));
-        long ready = TRY(wait_for_readiness(timeout, [&](PollTable* table, Vector<RefPtr<OpenFile>>& keep) -> Result<long> {
-            long found = 0;
-            for (auto& entry : fds) {
-                entry.revents = 0;
-                if (entry.fd < 0)
-                    continue;
-                auto file = pollable_file(entry.fd);
-                u32 mask;
-                if (!file) {
-                    mask = POLLNVAL;
-                } else {
-                    u32 filter = static_cast<u16>(entry.events) | POLLERR | POLLHUP;
-                    mask = poll_file(*file, table, keep) & filter;
-                }
-                entry.revents = static_cast<i16>(mask);
-                if (mask)
-                    ++found;
-            }
-            return found;
-        }));
+        long ready
+            = TRY(wait_for_readiness(timeout, [&](PollTable* table, Vector<RefPtr<OpenFile>>& keep) -> Result<long> {
+                  long found = 0;
+                  for (auto& entry : fds) {
+                      entry.revents = 0;
+                      if (entry.fd < 0)
+                          continue;
+                      auto file = pollable_file(entry.fd);
+                      u32 mask;
+                      if (!file) {
+                          mask = POLLNVAL;
+                      } else {
+                          u32 filter = static_cast<u16>(entry.events) | POLLERR | POLLHUP;
+                          mask = poll_file(*file, table, keep) & filter;
+                      }
+                      entry.revents = static_cast<i16>(mask);
+                      if (mask)
+                          ++found;
+                  }
+                  return found;
+              }));
         // Only revents changes; Linux writes it back entry by entry.
         for (size_t i = 0; i < count; ++i)
-            TRY(copy_to_user(user_fds + i * sizeof(LinuxPollFd) + offsetof(LinuxPollFd, revents), &fds[i].revents, sizeof(i16)));
+            TRY(copy_to_user(
+                user_fds + i * sizeof(LinuxPollFd) + offsetof(LinuxPollFd, revents), &fds[i].revents, sizeof(i16)));
         return ready;
     };
     auto result = body();
@@ -264,36 +266,37 @@ static Result<long> sys_pselect6(const SyscallArguments& a)
             if ((requested(0, fd) || requested(1, fd) || requested(2, fd)) && !pollable_file(fd))
                 return Error { EBADF };
         }
-        long ready = TRY(wait_for_readiness(timeout, [&](PollTable* table, Vector<RefPtr<OpenFile>>& keep) -> Result<long> {
-            long found = 0;
-            for (int i = 0; i < 3; ++i) {
-                for (auto& word : results[i])
-                    word = 0;
-            }
-            for (int fd = 0; fd < n; ++fd) {
-                bool in = requested(0, fd), out = requested(1, fd), ex = requested(2, fd);
-                if (!in && !out && !ex)
-                    continue;
-                auto file = pollable_file(fd);
-                if (!file)
-                    return Error { EBADF }; // closed meanwhile
-                u32 mask = poll_file(*file, table, keep);
-                u64 bit = 1ull << (fd % 64);
-                if (in && (mask & select_in)) {
-                    results[0][fd / 64] |= bit;
-                    ++found;
-                }
-                if (out && (mask & select_out)) {
-                    results[1][fd / 64] |= bit;
-                    ++found;
-                }
-                if (ex && (mask & select_ex)) {
-                    results[2][fd / 64] |= bit;
-                    ++found;
-                }
-            }
-            return found;
-        }));
+        long ready
+            = TRY(wait_for_readiness(timeout, [&](PollTable* table, Vector<RefPtr<OpenFile>>& keep) -> Result<long> {
+                  long found = 0;
+                  for (int i = 0; i < 3; ++i) {
+                      for (auto& word : results[i])
+                          word = 0;
+                  }
+                  for (int fd = 0; fd < n; ++fd) {
+                      bool in = requested(0, fd), out = requested(1, fd), ex = requested(2, fd);
+                      if (!in && !out && !ex)
+                          continue;
+                      auto file = pollable_file(fd);
+                      if (!file)
+                          return Error { EBADF }; // closed meanwhile
+                      u32 mask = poll_file(*file, table, keep);
+                      u64 bit = 1ull << (fd % 64);
+                      if (in && (mask & select_in)) {
+                          results[0][fd / 64] |= bit;
+                          ++found;
+                      }
+                      if (out && (mask & select_out)) {
+                          results[1][fd / 64] |= bit;
+                          ++found;
+                      }
+                      if (ex && (mask & select_ex)) {
+                          results[2][fd / 64] |= bit;
+                          ++found;
+                      }
+                  }
+                  return found;
+              }));
         for (int i = 0; i < 3; ++i) {
             if (user_sets[i] && words)
                 TRY(copy_to_user(user_sets[i], results[i].data(), words * sizeof(u64)));

@@ -32,14 +32,16 @@ static Result<void> check_position(i64 position, size_t count)
     return {};
 }
 
-static Result<size_t> transfer(OpenFile& file, Direction direction, const IoBuffer& buffer, size_t length, const i64* position)
+static Result<size_t> transfer(
+    OpenFile& file, Direction direction, const IoBuffer& buffer, size_t length, const i64* position)
 {
     if (position) {
         TRY(check_position(*position, length));
         return direction == Direction::Read ? file.ops().read_at(file, static_cast<u64>(*position), buffer, length)
                                             : file.ops().write_at(file, static_cast<u64>(*position), buffer, length);
     }
-    return direction == Direction::Read ? file.ops().read(file, buffer, length) : file.ops().write(file, buffer, length);
+    return direction == Direction::Read ? file.ops().read(file, buffer, length)
+                                        : file.ops().write(file, buffer, length);
 }
 
 static Result<long> do_simple_io(int fd, uptr user_buffer, size_t count, Direction direction, const i64* position)
@@ -54,10 +56,16 @@ static Result<long> do_simple_io(int fd, uptr user_buffer, size_t count, Directi
     return static_cast<long>(TRY(transfer(*file, direction, buffer, count, position)));
 }
 
-static Result<long> sys_read(const SyscallArguments& a) { return do_simple_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Read, nullptr); }
+static Result<long> sys_read(const SyscallArguments& a)
+{
+    return do_simple_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Read, nullptr);
+}
 REGISTER_SYSCALL(__NR_read, sys_read);
 
-static Result<long> sys_write(const SyscallArguments& a) { return do_simple_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Write, nullptr); }
+static Result<long> sys_write(const SyscallArguments& a)
+{
+    return do_simple_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Write, nullptr);
+}
 REGISTER_SYSCALL(__NR_write, sys_write);
 
 static Result<long> sys_pread64(const SyscallArguments& a)
@@ -78,7 +86,8 @@ static Result<long> sys_pwrite64(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_pwrite64, sys_pwrite64);
 
-static Result<long> do_vector_io(int fd, uptr user_array, u64 count, Direction direction, const i64* position, u64 rwf_flags = 0)
+static Result<long> do_vector_io(
+    int fd, uptr user_array, u64 count, Direction direction, const i64* position, u64 rwf_flags = 0)
 {
     auto file = TRY(open_file_for_io(fd));
     UserIoVector vector;
@@ -94,10 +103,16 @@ static Result<long> do_vector_io(int fd, uptr user_array, u64 count, Direction d
     return static_cast<long>(TRY(transfer(*file, direction, vector.buffer(), vector.total(), position)));
 }
 
-static Result<long> sys_readv(const SyscallArguments& a) { return do_vector_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Read, nullptr); }
+static Result<long> sys_readv(const SyscallArguments& a)
+{
+    return do_vector_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Read, nullptr);
+}
 REGISTER_SYSCALL(__NR_readv, sys_readv);
 
-static Result<long> sys_writev(const SyscallArguments& a) { return do_vector_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Write, nullptr); }
+static Result<long> sys_writev(const SyscallArguments& a)
+{
+    return do_vector_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Write, nullptr);
+}
 REGISTER_SYSCALL(__NR_writev, sys_writev);
 
 // preadv/pwritev pass the position as (low, high) halves; on 64-bit the low half is all of it.
@@ -125,7 +140,8 @@ static Result<long> sys_preadv2(const SyscallArguments& a)
     i64 position = static_cast<i64>(a.a3);
     if (position < -1)
         return Error { EINVAL };
-    return do_vector_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Read, position == -1 ? nullptr : &position, a.a5);
+    return do_vector_io(
+        static_cast<int>(a.a0), a.a1, a.a2, Direction::Read, position == -1 ? nullptr : &position, a.a5);
 }
 REGISTER_SYSCALL(__NR_preadv2, sys_preadv2);
 
@@ -134,7 +150,8 @@ static Result<long> sys_pwritev2(const SyscallArguments& a)
     i64 position = static_cast<i64>(a.a3);
     if (position < -1)
         return Error { EINVAL };
-    return do_vector_io(static_cast<int>(a.a0), a.a1, a.a2, Direction::Write, position == -1 ? nullptr : &position, a.a5);
+    return do_vector_io(
+        static_cast<int>(a.a0), a.a1, a.a2, Direction::Write, position == -1 ? nullptr : &position, a.a5);
 }
 REGISTER_SYSCALL(__NR_pwritev2, sys_pwritev2);
 
@@ -210,7 +227,8 @@ static Result<long> sys_sendfile(const SyscallArguments& a)
                 break;
             size_t written = 0;
             while (written < got.value()) {
-                auto put = out->ops().write(*out, IoBuffer::kernel(bounce + written, got.value() - written), got.value() - written);
+                auto put = out->ops().write(
+                    *out, IoBuffer::kernel(bounce + written, got.value() - written), got.value() - written);
                 if (put.is_error()) {
                     if (done + written)
                         return done + written;

@@ -41,7 +41,8 @@ private:
 
 class PipeInode final : public Inode {
 public:
-    PipeInode(FileSystem& fs, u64 ino, u32 uid, u32 gid) : Inode(fs, ino)
+    PipeInode(FileSystem& fs, u64 ino, u32 uid, u32 gid)
+        : Inode(fs, ino)
     {
         m_metadata.ino = ino;
         m_metadata.mode = S_IFIFO | 0600;
@@ -104,7 +105,10 @@ public:
     {
         return m_pipe->write(file, buffer, length);
     }
-    u32 poll(OpenFile&, PollTable* table) override { return m_pipe->poll(m_reads, m_writes, m_writer_generation_at_open, table); }
+    u32 poll(OpenFile&, PollTable* table) override
+    {
+        return m_pipe->poll(m_reads, m_writes, m_writer_generation_at_open, table);
+    }
     Result<long> ioctl(OpenFile& file, unsigned long request, uptr argument) override;
 
     Pipe& pipe() const { return *m_pipe; }
@@ -124,7 +128,10 @@ private:
 static Mutex s_fifo_registry_mutex;
 static Pipe::RegistryList s_fifo_registry;
 
-PipeEnd::PipeEnd(RefPtr<Pipe> pipe, bool reads, bool writes) : m_pipe(std::move(pipe)), m_reads(reads), m_writes(writes)
+PipeEnd::PipeEnd(RefPtr<Pipe> pipe, bool reads, bool writes)
+    : m_pipe(std::move(pipe))
+    , m_reads(reads)
+    , m_writes(writes)
 {
     MutexGuard guard(m_pipe->m_mutex);
     m_writer_generation_at_open = m_pipe->m_writer_generation;
@@ -359,7 +366,8 @@ u32 Pipe::poll(bool reads, bool writes, u64 writer_generation_at_open, PollTable
     if (reads) {
         if (!m_published_empty.load(relaxed))
             mask |= POLLIN | POLLRDNORM;
-        if (m_published_writers.load(relaxed) == 0 && m_published_writer_generation.load(relaxed) != writer_generation_at_open)
+        if (m_published_writers.load(relaxed) == 0
+            && m_published_writer_generation.load(relaxed) != writer_generation_at_open)
             mask |= POLLHUP;
     }
     if (writes) {

@@ -1,12 +1,11 @@
 // Pipe: the bounded byte channel behind pipe2(2) and FIFO nodes.
 //
-// A Pipe owns a 64 KiB buffer of 16 page slots (PipeBuffer, Linux's layout) and counts its open read and write ends. Each open end
-// is one PipeEnd (the FileOperations of one open file description): it counts itself in on
-// creation and out in its destructor, i.e. when the last descriptor, in-flight SCM_RIGHTS
-// message or kernel user of the description is gone. Readers block while the pipe is empty
-// and a writer exists (EOF once none does); writers block while all slots are in use, and a write
-// of at most PIPE_BUF (4096) bytes is atomic — it goes whole into the newest slot or a new one. Writing with no
-// reader raises SIGPIPE and fails with EPIPE.
+// A Pipe owns a 64 KiB buffer of 16 page slots (PipeBuffer, Linux's layout) and counts its open read and write ends.
+// Each open end is one PipeEnd (the FileOperations of one open file description): it counts itself in on creation and
+// out in its destructor, i.e. when the last descriptor, in-flight SCM_RIGHTS message or kernel user of the description
+// is gone. Readers block while the pipe is empty and a writer exists (EOF once none does); writers block while all
+// slots are in use, and a write of at most PIPE_BUF (4096) bytes is atomic — it goes whole into the newest slot or a
+// new one. Writing with no reader raises SIGPIPE and fails with EPIPE.
 //
 // FIFOs: the pipe of a FIFO node is found through a registry keyed by the node's inode (held
 // strongly by the pipe, so the key stays unique); it exists while any end is open and its
@@ -59,7 +58,11 @@ public:
 
 private:
     friend class PipeEnd;
-    Pipe(PipeBuffer buffer, RefPtr<Inode> fifo) : m_buffer(std::move(buffer)), m_fifo(std::move(fifo)) { }
+    Pipe(PipeBuffer buffer, RefPtr<Inode> fifo)
+        : m_buffer(std::move(buffer))
+        , m_fifo(std::move(fifo))
+    {
+    }
     static Result<RefPtr<Pipe>> try_create(RefPtr<Inode> fifo);
 
     Result<size_t> read(OpenFile& file, const IoBuffer& buffer, size_t length);

@@ -50,15 +50,18 @@ private:
         u32 offset { 0 };
         u32 length { 0 };
     };
-    explicit PipeBuffer(u8* pages) : m_pages(pages) { }
+    explicit PipeBuffer(u8* pages)
+        : m_pages(pages)
+    {
+    }
     u8* page(size_t slot) const { return m_pages + slot * page_size; }
     size_t slot_at(size_t age) const { return (m_oldest + age) % slot_count; }
 
     u8* m_pages { nullptr }; // slot_count pages, owned
     Slot m_slots[slot_count];
     size_t m_oldest { 0 }; // index of the oldest slot in use
-    size_t m_used { 0 };   // slots in use
-    size_t m_bytes { 0 };  // bytes held
+    size_t m_used { 0 }; // slots in use
+    size_t m_bytes { 0 }; // bytes held
 };
 
 } // namespace sk

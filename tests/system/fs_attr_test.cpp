@@ -160,7 +160,7 @@ TEST_P(FsAttr, AccessChecksRealIds)
     write_file(path, "x");
     ASSERT_EQ(chmod(path.c_str(), 0640), 0);
     EXPECT_EQ(access(path.c_str(), R_OK | W_OK), 0);
-    EXPECT_ERRNO(EACCES, access(path.c_str(), X_OK)) ; // root needs some x bit to execute
+    EXPECT_ERRNO(EACCES, access(path.c_str(), X_OK)); // root needs some x bit to execute
     EXPECT_EQ(access(path.c_str(), F_OK), 0);
     EXPECT_ERRNO(ENOENT, access((dir / "missing").c_str(), F_OK));
     EXPECT_ERRNO(EINVAL, access(path.c_str(), 0100));

@@ -134,6 +134,8 @@ TEST_P(FsEfault, StructArguments)
 }
 
 INSTANTIATE_TEST_SUITE_P(Pointers, FsEfault, testing::Values(bad_user_pointer, kernel_pointer),
-    [](const testing::TestParamInfo<void*>& info) { return info.index == 0 ? std::string("Unmapped") : std::string("Kernel"); });
+    [](const testing::TestParamInfo<void*>& info) {
+        return info.index == 0 ? std::string("Unmapped") : std::string("Kernel");
+    });
 
 } // namespace

@@ -5,9 +5,9 @@
 #include "fs_test_support.h"
 
 #include <algorithm>
+#include <linux/close_range.h>
 #include <map>
 #include <set>
-#include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -336,7 +336,7 @@ TEST_P(FsIo, FcntlStatusFlagsAndLocks)
     EXPECT_ERRNO(EINVAL, fcntl(fd, 12345));
     EXPECT_ERRNO(EBADF, fcntl(999, F_GETFL));
 
-    struct flock lock {};
+    struct flock lock { };
     lock.l_type = F_WRLCK;
     lock.l_whence = SEEK_SET;
     EXPECT_EQ(fcntl(fd, F_SETLK, &lock), 0);
@@ -523,7 +523,8 @@ TEST(FsLimits, CloexecDescriptorsCloseOnExec)
     ASSERT_GE(drop, 0);
     ASSERT_EQ(fcntl(drop_later, F_SETFD, FD_CLOEXEC), 0);
     int status = run_in_child([&] {
-        std::string argument = "--check-fds=" + std::to_string(keep) + "," + std::to_string(drop) + "," + std::to_string(drop_later);
+        std::string argument
+            = "--check-fds=" + std::to_string(keep) + "," + std::to_string(drop) + "," + std::to_string(drop_later);
         execl(g_self.c_str(), g_self.c_str(), argument.c_str(), nullptr);
         return errno == ENOEXEC ? 98 : 99;
     });

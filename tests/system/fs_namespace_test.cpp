@@ -137,9 +137,13 @@ TEST_P(FsNames, RenameRules)
     EXPECT_EQ(rename((dir / "d").c_str(), (dir / "moved").c_str()), 0);
 
     write_file(dir / "c", "C");
-    EXPECT_ERRNO(EEXIST, syscall(SYS_renameat2, AT_FDCWD, (dir / "c").c_str(), AT_FDCWD, (dir / "b").c_str(), RENAME_NOREPLACE));
-    EXPECT_EQ(syscall(SYS_renameat2, AT_FDCWD, (dir / "c").c_str(), AT_FDCWD, (dir / "new").c_str(), RENAME_NOREPLACE), 0);
-    EXPECT_ERRNO(EINVAL, syscall(SYS_renameat2, AT_FDCWD, (dir / "new").c_str(), AT_FDCWD, (dir / "x").c_str(), RENAME_NOREPLACE | RENAME_EXCHANGE));
+    EXPECT_ERRNO(
+        EEXIST, syscall(SYS_renameat2, AT_FDCWD, (dir / "c").c_str(), AT_FDCWD, (dir / "b").c_str(), RENAME_NOREPLACE));
+    EXPECT_EQ(
+        syscall(SYS_renameat2, AT_FDCWD, (dir / "c").c_str(), AT_FDCWD, (dir / "new").c_str(), RENAME_NOREPLACE), 0);
+    EXPECT_ERRNO(EINVAL,
+        syscall(SYS_renameat2, AT_FDCWD, (dir / "new").c_str(), AT_FDCWD, (dir / "x").c_str(),
+            RENAME_NOREPLACE | RENAME_EXCHANGE));
     EXPECT_ERRNO(EINVAL, syscall(SYS_renameat2, AT_FDCWD, (dir / "new").c_str(), AT_FDCWD, (dir / "x").c_str(), 0x100));
 }
 
@@ -317,7 +321,7 @@ TEST(FsMount, TmpfsMountAndUmount)
     EXPECT_ERRNO(EXDEV, rename((point + "/file").c_str(), (dir / "file").c_str()));
     EXPECT_EQ(umount2(point.c_str(), 0), 0) << strerror(errno);
     EXPECT_ERRNO(ENOENT, access((point + "/file").c_str(), F_OK)); // gone with the mount
-    EXPECT_ERRNO(EINVAL, umount2(point.c_str(), 0));                 // not a mount point
+    EXPECT_ERRNO(EINVAL, umount2(point.c_str(), 0)); // not a mount point
     EXPECT_ERRNO(ENODEV, mount("none", point.c_str(), "no-such-fs", 0, nullptr));
     EXPECT_ERRNO(ENOENT, mount("none", (dir / "missing").c_str(), "tmpfs", 0, nullptr));
     EXPECT_ERRNO(EINVAL, umount2(point.c_str(), 0x100));

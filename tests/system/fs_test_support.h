@@ -135,24 +135,24 @@ inline bool become_nobody()
 
 // In a child: `expression` must fail with `expected_errno` (exit code 0), else exit with a
 // code telling what happened (1: succeeded, 2: other errno).
-#define FS_CHILD_EXPECT_ERRNO(expression, expected_errno)                                       \
-    do {                                                                                        \
-        errno = 0;                                                                              \
-        long fs_result_ = static_cast<long>(expression);                                        \
-        if (fs_result_ != -1)                                                                   \
-            return 1;                                                                           \
-        if (errno != (expected_errno)) {                                                        \
-            fprintf(stderr, "%s: errno %d (%s)\n", #expression, errno, strerror(errno));        \
-            return 2;                                                                           \
-        }                                                                                       \
+#define FS_CHILD_EXPECT_ERRNO(expression, expected_errno)                                                              \
+    do {                                                                                                               \
+        errno = 0;                                                                                                     \
+        long fs_result_ = static_cast<long>(expression);                                                               \
+        if (fs_result_ != -1)                                                                                          \
+            return 1;                                                                                                  \
+        if (errno != (expected_errno)) {                                                                               \
+            fprintf(stderr, "%s: errno %d (%s)\n", #expression, errno, strerror(errno));                               \
+            return 2;                                                                                                  \
+        }                                                                                                              \
     } while (0)
 
 // Asserts that `expression` returns -1 with errno `expected`.
-#define EXPECT_ERRNO(expected, expression)                                                                 \
-    do {                                                                                                   \
-        errno = 0;                                                                                         \
-        long fs_result_ = static_cast<long>(expression);                                                   \
-        EXPECT_EQ(fs_result_, -1L) << #expression;                                                         \
+#define EXPECT_ERRNO(expected, expression)                                                                             \
+    do {                                                                                                               \
+        errno = 0;                                                                                                     \
+        long fs_result_ = static_cast<long>(expression);                                                               \
+        EXPECT_EQ(fs_result_, -1L) << #expression;                                                                     \
         EXPECT_EQ(errno, (expected)) << #expression << ": got " << strerror(errno) << ", want " << strerror(expected); \
     } while (0)
 

@@ -299,10 +299,8 @@ TEST(PipePoll, ReadinessFollowsTheBuffer)
 
     // Full: the writer is not ready.
     std::vector<char> chunk(4096, 'y');
-    while (write(p.write, chunk.data(), chunk.size()) > 0) {
-    }
-    while (write(p.write, chunk.data(), 1) > 0) {
-    }
+    while (write(p.write, chunk.data(), chunk.size()) > 0) { }
+    while (write(p.write, chunk.data(), 1) > 0) { }
     EXPECT_EQ(poll(fds, 2, 0), 1);
     EXPECT_EQ(fds[1].revents, 0);
     // A page of room makes it writable again.
@@ -375,7 +373,7 @@ TEST(PipePoll, SleeperWakesWhenDataArrives)
 
 TEST(PipePoll, SignalInterruptsPoll)
 {
-    struct sigaction action {};
+    struct sigaction action { };
     action.sa_handler = [](int) {};
     action.sa_flags = SA_RESTART; // poll is never restarted after a handler, SA_RESTART or not
     ASSERT_EQ(sigaction(SIGUSR1, &action, nullptr), 0);
@@ -414,7 +412,7 @@ TEST(PipePoll, SignalInterruptsPoll)
 TEST(PipePoll, PpollMaskLetsABlockedSignalIn)
 {
     static std::atomic<int> caught;
-    struct sigaction action {};
+    struct sigaction action { };
     action.sa_handler = [](int signal) { caught = signal; };
     ASSERT_EQ(sigaction(SIGUSR2, &action, nullptr), 0);
     sigset_t blocked, old;
