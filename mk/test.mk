@@ -3,7 +3,12 @@
 # line `N passed, M failed` (tests/harness/run_tests.py). Everything is built first; a part
 # that does not build is reported as failed items instead of stopping the run.
 # Settings: SOCKEYE_VM_TIMEOUT (s, per system-test VM), SOCKEYE_TEST_JOBS, KEEP=1, ONLY=boot,...
-TEST_PARTS := $(KERNEL_ELF) $(UNIT_BIN) $(USER_BINS) $(SYSTEST_BINS) $(ROOTFS_IMG)
+TEST_DTBS  := $(BUILD)/dtb/no-memory.dtb
+TEST_PARTS := $(KERNEL_ELF) $(UNIT_BIN) $(USER_BINS) $(SYSTEST_BINS) $(ROOTFS_IMG) $(TEST_DTBS)
+
+# Incomplete device trees for the bad-input boot tests (tests/boot/bad-dtb-*.toml).
+$(TEST_DTBS): tools/make-test-dtbs.py $(DEPS_STAMP)
+	$(Q)python3 tools/make-test-dtbs.py $(BUILD)/dtb
 built = $$($(MAKE) --no-print-directory -q $(1) >/dev/null 2>&1 && echo yes || echo no)
 
 .PHONY: test
