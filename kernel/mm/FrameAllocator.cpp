@@ -88,14 +88,21 @@ static Result<size_t> find_run(size_t count)
         }
         return Error { ENOMEM };
     }
+    // First fit, skipping whole words of used frames: a run cannot start or continue in a
+    // full word, and the frames below the first hole are mostly in use (kernel, tables, slabs).
     size_t run = 0;
-    for (size_t i = 0; i < s_frame_count; ++i) {
-        if (is_used(i)) {
+    for (size_t i = 0; i < s_frame_count;) {
+        if (i % 64 == 0 && s_bitmap[i / 64] == ~0ul) {
             run = 0;
+            i += 64;
             continue;
         }
-        if (++run == count)
+        if (is_used(i)) {
+            run = 0;
+        } else if (++run == count) {
             return i + 1 - count;
+        }
+        ++i;
     }
     return Error { ENOMEM };
 }
