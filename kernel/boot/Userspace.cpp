@@ -6,6 +6,7 @@
 #include <drivers/Console.h>
 #include <drivers/Tty.h>
 #include <proc/Init.h>
+#include <sockfs/SockFileSystem.h>
 #include <syscalls/Syscall.h>
 
 namespace sk {
@@ -14,6 +15,9 @@ int start_userspace()
 {
     storage::bring_up();
     Tty::initialize();
+    // sockfs lives for the kernel's lifetime: made now, it is part of the leak check's baseline.
+    if (auto sockfs = SockFileSystem::try_the(); sockfs.is_error())
+        kprintf("Sockeye: cannot create sockfs (errno %d)\n", sockfs.error().code);
     initialize_syscalls();
     int status = run_init();
     if (auto result = storage::sync_all(); result.is_error()) {

@@ -57,6 +57,8 @@ void InFlightFiles::uncharge()
         *count -= m_files.size();
         if (*count == 0)
             UnixGarbageCollector::s_user_inflight.remove(m_uid);
+        if (UnixGarbageCollector::s_user_inflight.is_empty())
+            UnixGarbageCollector::s_user_inflight.clear_and_free();
     }
     for (auto& file : m_files)
         UnixGarbageCollector::note_landed(*file);

@@ -52,6 +52,8 @@ public:
         auto* entry = m_nodes.get(key);
         if (entry && entry->points_to(socket))
             m_nodes.take(key, removed);
+        if (m_nodes.is_empty())
+            m_nodes.clear_and_free(); // an empty table holds no memory
     }
 
     Result<void> try_bind_abstract(StringView name, const RefPtr<T>& socket)
@@ -77,6 +79,8 @@ public:
         auto* entry = m_abstract.get(name);
         if (entry && entry->points_to(socket))
             m_abstract.take(name, removed);
+        if (m_abstract.is_empty())
+            m_abstract.clear_and_free();
     }
 
     // Binds socket to a free 5-hex-digit abstract name (Linux's unix_autobind); ENOSPC when
