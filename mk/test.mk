@@ -34,10 +34,13 @@ gdb: $(KERNEL_ELF) $(ROOTFS_IMG)
 	$(QEMU_BASE) $(QEMU_KERNEL) -append "init=/sbin/init $(BOOTARGS)" $(call QEMU_DISK,$(RUN_IMG)) -S -gdb tcp::1234
 
 # make bench — run build/user/sockbench in the guest (when it exists) and show its output.
-# BENCH_ARGS go to sockbench; BENCH_TIMEOUT (600 s) bounds the run.
+# BENCH_ARGS go to sockbench (e.g. --rounds 5 --time 1); BENCH_TIMEOUT (600 s) bounds the run.
+# BENCH_ICOUNT=1 runs QEMU with -icount shift=0 (1 ns per guest instruction): numbers that
+# count the kernel's instructions and do not move with the host's load, for comparing changes.
 bench: $(USER_BINS)
 	$(Q)if [ -x $(BUILD)/user/sockbench ]; then \
 	    $(MAKE) --no-print-directory $(KERNEL_ELF) $(ROOTFS_IMG) && \
 	    python3 tests/harness/vm.py --timeout $${BENCH_TIMEOUT:-600} --expect-exit any \
+	        $(if $(filter 1,$(BENCH_ICOUNT)),--qemu-arg=-icount --qemu-arg=shift=0) \
 	        "init=/usr/bin/sockbench$(if $(BENCH_ARGS), -- $(BENCH_ARGS))"; \
 	else echo "make bench: build/user/sockbench does not exist yet (add user/sockbench.cpp)"; fi

@@ -182,10 +182,12 @@ def main():
     ap.add_argument("--leak-exempt", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--quiet", action="store_true", help="do not echo the console")
+    ap.add_argument("--qemu-arg", action="append", default=[],
+                    help="one more QEMU argument (repeatable), e.g. --qemu-arg=-icount --qemu-arg=shift=0")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="sockeye-vm-")
-    run = boot(args.kernel, args.image, args.bootargs, args.timeout, work, "vm")
+    run = boot(args.kernel, args.image, args.bootargs, args.timeout, work, "vm", args.qemu_arg)
     if not args.quiet:
         sys.stdout.write(run.output)
     expect_exit = {"any": None, "nonzero": "nonzero"}.get(args.expect_exit, None)
