@@ -255,17 +255,18 @@ Result<void> UnixSocket::connect(OpenFile& file, const UnixAddress& address, con
     }
     if (m_pass_credentials.load(std::memory_order_relaxed))
         TRY(autobind());
+    SocketTimeout timeout(m_send_timeout.load(std::memory_order_relaxed));
     for (;;) {
         auto listener = TRY(find_peer(address, caller));
-        auto result = connect_stream(file, std::move(listener), address, caller);
-        if (result.is_error() && result.error().code == EAGAIN && !file.is_nonblocking())
+        auto result = connect_stream(file, std::move(listener), caller, timeout);
+        if (result.is_error() && result.error().code == EAGAIN && !file.is_nonblocking() && !timeout.expired())
             continue; // woken with room in the backlog: look the name up again, as Linux does
         return result;
     }
 }
 
 // One attempt: EAGAIN (after waiting, when blocking) if the backlog was full.
-Result<void> UnixSocket::connect_stream(OpenFile& file, RefPtr<UnixSocket> listener, const UnixAddress&, const SocketCaller& caller)
+Result<void> UnixSocket::connect_stream(OpenFile& file, RefPtr<UnixSocket> listener, const SocketCaller& caller, const SocketTimeout& timeout)
 {
     if (listener.ptr() == this)
         return Error { EINVAL }; // only a listener can be found, and a listener cannot connect
@@ -278,7 +279,7 @@ Result<void> UnixSocket::connect_stream(OpenFile& file, RefPtr<UnixSocket> liste
         if (full()) {
             if (file.is_nonblocking())
                 return Error { EAGAIN };
-            TRY(listener->m_space_wait.wait_until(guard, [&] {
+            TRY(timeout.wait(listener->m_space_wait, guard, [&] {
                 return listener->m_dead || listener->m_state != State::Listening || !full();
             }));
             return Error { EAGAIN };
@@ -361,7 +362,8 @@ Result<RefPtr<UnixSocket>> UnixSocket::accept(OpenFile& file)
         return Error { EINVAL };
     if (m_backlog.is_empty() && file.is_nonblocking())
         return Error { EAGAIN };
-    TRY(m_wait.wait_until(guard, [&] { return !m_backlog.is_empty() || m_state != State::Listening; }));
+    SocketTimeout timeout(m_receive_timeout.load(std::memory_order_relaxed));
+    TRY(timeout.wait(m_wait, guard, [&] { return !m_backlog.is_empty() || m_state != State::Listening; }));
     if (m_state != State::Listening)
         return Error { EINVAL };
     auto server = RefPtr<UnixSocket>::adopt(m_backlog.take_first());

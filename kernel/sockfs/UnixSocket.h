@@ -70,6 +70,30 @@ struct SocketSendRequest {
     int flags { 0 };                            // MSG_*
 };
 
+// The time limit of one blocking socket call (SO_RCVTIMEO for receive and accept, SO_SNDTIMEO
+// for send and connect; Linux's sock_rcvtimeo/sock_sndtimeo), fixed when the call starts.
+// A wait that runs out of time fails with EAGAIN; a signal restarts the call (ERESTARTSYS)
+// only when there is no limit, and is EINTR otherwise (sock_intr_errno).
+class SocketTimeout {
+public:
+    explicit SocketTimeout(u64 timeout_ns); // 0: no limit
+    Deadline deadline() const { return m_deadline; }
+    bool expired() const;
+
+    template<typename Predicate>
+    Result<void> wait(WaitQueue& queue, SpinlockGuard& guard, Predicate predicate) const
+    {
+        auto waited = queue.wait_until(guard, predicate, m_deadline);
+        if (waited.is_error())
+            return translate(waited.error());
+        return {};
+    }
+
+private:
+    Error translate(Error error) const;
+    Deadline m_deadline;
+};
+
 struct SocketReceiveResult {
     size_t copied { 0 };     // bytes written to the buffer
     size_t result { 0 };     // recvmsg's return value (the full length with MSG_TRUNC on a message socket)
@@ -142,16 +166,16 @@ private:
 
     // Connection setup and teardown.
     Result<RefPtr<UnixSocket>> find_peer(const UnixAddress& address, const SocketCaller& caller);
-    Result<void> connect_stream(OpenFile& file, RefPtr<UnixSocket> listener, const UnixAddress& address, const SocketCaller& caller);
+    Result<void> connect_stream(OpenFile& file, RefPtr<UnixSocket> listener, const SocketCaller& caller, const SocketTimeout& timeout);
     Result<void> connect_datagram(RefPtr<UnixSocket> peer);
     Result<void> autobind();
     void release(bool embryo);
 
     // Data transfer.
-    Result<size_t> send_stream(OpenFile& file, SocketSendRequest& request, UnixControl& control);
-    Result<size_t> send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketCaller* caller);
-    Result<SocketReceiveResult> receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags);
-    Result<SocketReceiveResult> receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags);
+    Result<size_t> send_stream(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketTimeout& timeout);
+    Result<size_t> send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketCaller* caller, const SocketTimeout& timeout);
+    Result<SocketReceiveResult> receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout);
+    Result<SocketReceiveResult> receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout);
     RefPtr<UnixSocket> peer();
     size_t send_capacity() const { return m_send_buffer.load(std::memory_order_relaxed); }
     void after_consume();
@@ -187,6 +211,8 @@ private:
     std::atomic<bool> m_pass_credentials { false };
     std::atomic<size_t> m_send_buffer { net::default_buffer_size };
     std::atomic<size_t> m_receive_buffer { net::default_buffer_size };
+    std::atomic<u64> m_receive_timeout { 0 }; // SO_RCVTIMEO in ns, 0 = none
+    std::atomic<u64> m_send_timeout { 0 };    // SO_SNDTIMEO in ns, 0 = none
     SocketCredentials m_creator;
 
     // The garbage collector's bookkeeping, guarded by its lock.

@@ -5,6 +5,7 @@
 // unconsumed memory the same way). Datagram and seqpacket messages are one segment each; a
 // datagram receiver with a peer other than the sender admits at most max_dgram_qlen + 1
 // queued messages (Linux's unix_recvq_full).
+#include <arch/Arch.h>
 #include <asm-generic/poll.h>
 #include <linux/sockios.h>
 #include <lib/IoBuffer.h>
@@ -17,6 +18,23 @@ static constexpr int fionread = 0x541B; // FIONREAD == SIOCINQ
 static constexpr int siocoutq = 0x5411; // SIOCOUTQ == TIOCOUTQ
 
 static bool is_nonblocking(OpenFile& file, int flags) { return file.is_nonblocking() || (flags & net::msg_dontwait); }
+
+SocketTimeout::SocketTimeout(u64 timeout_ns)
+{
+    if (timeout_ns)
+        m_deadline.monotonic_ns = arch::monotonic_ns() + timeout_ns;
+}
+
+bool SocketTimeout::expired() const { return !m_deadline.is_none() && arch::monotonic_ns() >= m_deadline.monotonic_ns; }
+
+Error SocketTimeout::translate(Error error) const
+{
+    if (error.code == ETIMEDOUT)
+        return Error { EAGAIN };
+    if (error.code == ERESTARTSYS && !m_deadline.is_none())
+        return Error { EINTR };
+    return error;
+}
 
 Result<size_t> UnixSocket::send(OpenFile& file, SocketSendRequest& request, const SocketCaller* caller)
 {
@@ -34,12 +52,13 @@ Result<size_t> UnixSocket::send(OpenFile& file, SocketSendRequest& request, cons
         bool exempt = caller->credentials.is_superuser();
         control.rights = TRY(InFlightFiles::try_create(std::move(request.rights), caller->credentials.uid, caller->nofile_limit, exempt));
     }
+    SocketTimeout timeout(m_send_timeout.load(std::memory_order_relaxed));
     if (m_type == net::sock_stream)
-        return send_stream(file, request, control);
-    return send_datagram(file, request, control, caller);
+        return send_stream(file, request, control, timeout);
+    return send_datagram(file, request, control, caller, timeout);
 }
 
-Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& request, UnixControl& control)
+Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketTimeout& timeout)
 {
     RefPtr<UnixSocket> other;
     {
@@ -69,7 +88,7 @@ Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& reques
             if (!broken() && !has_room()) {
                 if (nonblocking)
                     return sent ? Result<size_t>(sent) : Error { EAGAIN };
-                auto waited = other->m_space_wait.wait_until(guard, [&] { return broken() || has_room(); });
+                auto waited = timeout.wait(other->m_space_wait, guard, [&] { return broken() || has_room(); });
                 if (waited.is_error())
                     return sent ? Result<size_t>(sent) : waited.error();
             }
@@ -98,7 +117,7 @@ Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& reques
     return sent;
 }
 
-Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketCaller* caller)
+Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketCaller* caller, const SocketTimeout& timeout)
 {
     RefPtr<UnixSocket> other;
     {
@@ -151,7 +170,7 @@ Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& requ
             break;
         if (nonblocking)
             return Error { EAGAIN };
-        TRY(other->m_space_wait.wait_until(guard, [&] {
+        TRY(timeout.wait(other->m_space_wait, guard, [&] {
             return other->m_dead || other->shutdown_bits(receive_shutdown) || other->m_queue.count() <= net::default_max_dgram_qlen;
         }));
     }
@@ -173,9 +192,10 @@ Result<SocketReceiveResult> UnixSocket::receive(OpenFile& file, const IoBuffer& 
 {
     if (flags & net::msg_oob)
         return Error { EOPNOTSUPP };
+    SocketTimeout timeout(m_receive_timeout.load(std::memory_order_relaxed));
     if (m_type == net::sock_stream)
-        return receive_stream(file, buffer, length, flags);
-    return receive_message(file, buffer, length, flags);
+        return receive_stream(file, buffer, length, flags, timeout);
+    return receive_message(file, buffer, length, flags, timeout);
 }
 
 static void deliver_control(SocketReceiveResult& result, UnixControl& control, bool pass_credentials)
@@ -191,7 +211,7 @@ static void deliver_control(SocketReceiveResult& result, UnixControl& control, b
     result.rights = control.take_files();
 }
 
-Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
+Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
 {
     bool peek = flags & net::msg_peek;
     bool nonblocking = is_nonblocking(file, flags);
@@ -257,7 +277,7 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
                 guard.relock();
                 continue;
             }
-            auto waited = m_wait.wait_until(guard, [&] {
+            auto waited = timeout.wait(m_wait, guard, [&] {
                 return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
             });
             if (waited.is_error()) {
@@ -275,7 +295,7 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
     return result;
 }
 
-Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)
+Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
 {
     bool peek = flags & net::msg_peek;
     bool nonblocking = is_nonblocking(file, flags);
@@ -295,7 +315,7 @@ Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const Io
                 return result; // EOF: 0
             if (nonblocking)
                 return Error { EAGAIN };
-            TRY(m_wait.wait_until(guard, [&] {
+            TRY(timeout.wait(m_wait, guard, [&] {
                 return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
             }));
         }

@@ -6,6 +6,42 @@
 
 namespace sk {
 
+// SO_RCVTIMEO/SO_SNDTIMEO are kept as Linux keeps them, in jiffies of Debian's HZ = 250 (so
+// getsockopt reports the rounded value Linux reports), stored here as nanoseconds.
+static constexpr u64 jiffy_ns = 4'000'000;
+static constexpr u64 immediately = 1; // a negative timeout: Linux's timeo 0, "never wait"
+
+struct Timeval {
+    i64 seconds;
+    i64 microseconds;
+};
+
+static Timeval timeval_of(u64 timeout_ns)
+{
+    u64 jiffies = timeout_ns / jiffy_ns;
+    return Timeval { static_cast<i64>(jiffies / 250), static_cast<i64>((jiffies % 250) * 4000) };
+}
+
+// sock_set_timeout: EDOM for microseconds outside [0, 1e6); a negative time means never wait;
+// zero means no limit; otherwise rounded up to whole jiffies.
+static Result<u64> timeout_of(const void* data, size_t length)
+{
+    if (length < sizeof(Timeval))
+        return Error { EINVAL };
+    Timeval value;
+    memcpy(&value, data, sizeof(value));
+    if (value.microseconds < 0 || value.microseconds >= 1'000'000)
+        return Error { EDOM };
+    if (value.seconds < 0)
+        return immediately;
+    if (value.seconds == 0 && value.microseconds == 0)
+        return 0;
+    if (value.seconds >= static_cast<i64>(0x7fffffffffffffffull / 1'000'000'000ull / 2))
+        return 0; // beyond MAX_SCHEDULE_TIMEOUT: no limit
+    u64 jiffies = static_cast<u64>(value.seconds) * 250 + (static_cast<u64>(value.microseconds) + 3999) / 4000;
+    return jiffies * jiffy_ns;
+}
+
 Result<size_t> UnixSocket::get_option(int level, int name, void* out)
 {
     if (level != net::sol_socket)
@@ -54,8 +90,17 @@ Result<size_t> UnixSocket::get_option(int level, int name, void* out)
         memcpy(out, &ucred, sizeof(ucred));
         return sizeof(ucred);
     }
+    case SO_RCVTIMEO_OLD:
+    case SO_RCVTIMEO_NEW:
+    case SO_SNDTIMEO_OLD:
+    case SO_SNDTIMEO_NEW: {
+        bool receive = name == SO_RCVTIMEO_OLD || name == SO_RCVTIMEO_NEW;
+        Timeval timeval = timeval_of((receive ? m_receive_timeout : m_send_timeout).load(std::memory_order_relaxed));
+        memcpy(out, &timeval, sizeof(timeval));
+        return sizeof(timeval);
+    }
     default:
-        // FIXME: SO_RCVTIMEO/SO_SNDTIMEO, SO_PEEK_OFF, SO_LINGER... are not implemented.
+        // FIXME: SO_PEEK_OFF, SO_LINGER... are not implemented.
         return Error { ENOPROTOOPT };
     }
     memcpy(out, &value, sizeof(value));
@@ -71,6 +116,14 @@ Result<void> UnixSocket::set_option(int level, int name, const void* data, size_
     int value;
     memcpy(&value, data, sizeof(value));
     switch (name) {
+    case SO_RCVTIMEO_OLD:
+    case SO_RCVTIMEO_NEW:
+        m_receive_timeout.store(TRY(timeout_of(data, length)), std::memory_order_relaxed);
+        return {};
+    case SO_SNDTIMEO_OLD:
+    case SO_SNDTIMEO_NEW:
+        m_send_timeout.store(TRY(timeout_of(data, length)), std::memory_order_relaxed);
+        return {};
     case SO_PASSCRED:
         m_pass_credentials.store(value != 0, std::memory_order_relaxed);
         return {};
@@ -89,7 +142,7 @@ Result<void> UnixSocket::set_option(int level, int name, const void* data, size_
         return {};
     }
     default:
-        // FIXME: SO_RCVTIMEO/SO_SNDTIMEO, SO_PEEK_OFF, SO_LINGER... are not implemented.
+        // FIXME: SO_PEEK_OFF, SO_LINGER... are not implemented.
         return Error { ENOPROTOOPT };
     }
 }
