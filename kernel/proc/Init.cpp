@@ -82,6 +82,7 @@ int run_init()
     }
     auto heap_before = heap_without_caches();
     u64 sockets_before = UnixSocket::live_count();
+    u64 files_before = OpenFile::live_count();
     u32 processes_before = Process::count();
     auto spaces_before = AddressSpace::statistics();
 
@@ -126,8 +127,9 @@ int run_init()
     // The heap is compared without the disk caches; files a test leaves in tmpfs count (a
     // test cleans up after itself).
     auto spaces_after = AddressSpace::statistics();
-    kprintf("sockeye: leakcheck heap=%lu/%lu sockets=%lu/%lu processes=%u/%u address_spaces=%lu/%lu page_tables=%lu/%lu\n",
-        heap_before.bytes_in_use, heap_after.bytes_in_use, sockets_before, UnixSocket::live_count(), processes_before,
+    kprintf("sockeye: leakcheck heap=%lu/%lu sockets=%lu/%lu files=%lu/%lu processes=%u/%u address_spaces=%lu/%lu page_tables=%lu/%lu\n",
+        heap_before.bytes_in_use, heap_after.bytes_in_use, sockets_before, UnixSocket::live_count(), files_before,
+        OpenFile::live_count(), processes_before,
         Process::count(), spaces_before.spaces, spaces_after.spaces, spaces_before.page_table_pages,
         spaces_after.page_table_pages);
     return code;

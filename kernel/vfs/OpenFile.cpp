@@ -5,12 +5,17 @@
 
 namespace sk {
 
+static std::atomic<u64> s_live_files { 0 };
+
+u64 OpenFile::live_count() { return s_live_files.load(std::memory_order_relaxed); }
+
 OpenFile::OpenFile(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags)
     : m_ops(std::move(ops))
     , m_inode(std::move(inode))
     , m_custody(std::move(custody))
     , m_flags(flags)
 {
+    s_live_files.fetch_add(1, std::memory_order_relaxed);
 }
 
 Result<RefPtr<OpenFile>> OpenFile::try_create(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags)
@@ -22,7 +27,11 @@ Result<RefPtr<OpenFile>> OpenFile::try_create(RefPtr<FileOperations> ops, RefPtr
     return RefPtr<OpenFile>(file);
 }
 
-OpenFile::~OpenFile() { m_ops->release(*this); }
+OpenFile::~OpenFile()
+{
+    m_ops->release(*this);
+    s_live_files.fetch_sub(1, std::memory_order_relaxed);
+}
 
 void OpenFile::set_status_flags(u32 flags)
 {

@@ -21,6 +21,9 @@ public:
     static Result<RefPtr<OpenFile>> try_create(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags);
     ~OpenFile();
 
+    // Open file descriptions alive in the system (the init leak check's files= pair).
+    static u64 live_count();
+
     FileOperations& ops() const { return *m_ops; }
     Inode* inode() const { return m_inode.ptr(); }
     Custody* custody() const { return m_custody.ptr(); }
