@@ -338,19 +338,45 @@ Result<void> UnixSocket::connect_datagram(RefPtr<UnixSocket> other)
             m_state = State::Connected;
         }
     }
-    // FIXME: Linux purges datagrams from the old peer still queued here; they stay.
+    if (old_peer && old_peer != other)
+        datagram_disconnected(*old_peer);
     return {};
 }
 
 Result<void> UnixSocket::disconnect()
 {
     RefPtr<UnixSocket> old_peer;
-    SpinlockGuard guard(m_lock);
-    old_peer = std::exchange(m_peer, nullptr);
-    m_state = State::Unconnected;
-    guard.unlock();
+    {
+        SpinlockGuard guard(m_lock);
+        old_peer = std::exchange(m_peer, nullptr);
+        m_state = State::Unconnected;
+    }
     m_wait.wake_all();
+    if (old_peer)
+        datagram_disconnected(*old_peer);
     return {};
+}
+
+// unix_dgram_disconnected: a datagram socket that leaves its peer (connecting elsewhere or
+// AF_UNSPEC) drops everything queued for it — from anyone — and, if it purged something while
+// the old peer was connected back to it, that peer learns of the lost messages (ECONNRESET).
+void UnixSocket::datagram_disconnected(UnixSocket& old_peer)
+{
+    Queue dropped; // destroyed after the locks: dropping files may release sockets
+    {
+        SpinlockGuard guard(m_lock);
+        while (!m_queue.is_empty())
+            dropped.append(m_queue.take_first());
+    }
+    if (dropped.is_empty())
+        return;
+    m_space_wait.wake_all();
+    {
+        SpinlockGuard guard(old_peer.m_lock);
+        if (!old_peer.m_dead && old_peer.m_peer.ptr() == this)
+            old_peer.m_error = ECONNRESET;
+    }
+    old_peer.m_wait.wake_all();
 }
 
 Result<RefPtr<UnixSocket>> UnixSocket::accept(OpenFile& file)

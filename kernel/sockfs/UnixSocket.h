@@ -168,6 +168,7 @@ private:
     Result<RefPtr<UnixSocket>> find_peer(const UnixAddress& address, const SocketCaller& caller);
     Result<void> connect_stream(OpenFile& file, RefPtr<UnixSocket> listener, const SocketCaller& caller, const SocketTimeout& timeout);
     Result<void> connect_datagram(RefPtr<UnixSocket> peer);
+    void datagram_disconnected(UnixSocket& old_peer);
     Result<void> autobind();
     void release(bool embryo);
 

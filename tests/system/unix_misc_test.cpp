@@ -283,3 +283,37 @@ TEST(UnixProc, NetUnixListsAListeningSocketWithItsPath)
     close(listener);
     unlink(path.c_str());
 }
+
+TEST(UnixDatagram, ReconnectPurgesTheQueueAndResetsTheOldPeer)
+{
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    auto path = temp_path("reconnect");
+    int other = bound_socket(SOCK_DGRAM, path);
+    ASSERT_GE(other, 0);
+    ASSERT_EQ(send(sv[1], "old", 3, 0), 3);
+    socklen_t length;
+    auto address = path_address(path.c_str(), &length);
+    ASSERT_EQ(connect(sv[0], (sockaddr*)&address, length), 0);
+    // What the old peer had queued is gone, and the old peer (connected back) hears of it.
+    char buffer[8];
+    EXPECT_EQ(recv(sv[0], buffer, sizeof(buffer), MSG_DONTWAIT), -1);
+    EXPECT_EQ(errno, EAGAIN);
+    int error = 0;
+    socklen_t error_length = sizeof(error);
+    ASSERT_EQ(getsockopt(sv[1], SOL_SOCKET, SO_ERROR, &error, &error_length), 0);
+    EXPECT_EQ(error, ECONNRESET);
+    // The old peer may no longer send to it: its peer is someone else now.
+    EXPECT_EQ(send(sv[1], "new", 3, MSG_DONTWAIT), -1);
+    EXPECT_EQ(errno, EPERM);
+    // AF_UNSPEC dissolves the association and purges too (nothing to report: no one was
+    // connected back).
+    sockaddr unspec {};
+    unspec.sa_family = AF_UNSPEC;
+    ASSERT_EQ(connect(sv[0], &unspec, sizeof(unspec)), 0);
+    EXPECT_EQ(send(sv[0], "x", 1, 0), -1);
+    EXPECT_EQ(errno, ENOTCONN);
+    for (int fd : { sv[0], sv[1], other })
+        close(fd);
+    unlink(path.c_str());
+}
