@@ -121,8 +121,8 @@ static Result<long> sys_mremap(const SyscallArguments& a)
     // FIXME: MREMAP_DONTUNMAP (4) is not supported.
     if (flags & ~static_cast<u64>(MREMAP_MAYMOVE | MREMAP_FIXED))
         return Error { EINVAL };
-    u32 remap_flags = ((flags & MREMAP_MAYMOVE) ? AddressSpace::MayMove : 0)
-        | ((flags & MREMAP_FIXED) ? AddressSpace::FixedAddress : 0);
+    u32 remap_flags = ((flags & MREMAP_MAYMOVE) ? u32(AddressSpace::MayMove) : 0u)
+        | ((flags & MREMAP_FIXED) ? u32(AddressSpace::FixedAddress) : 0u);
     return static_cast<long>(TRY(current_space().remap(a.a0, a.a1, a.a2, remap_flags, a.a4)));
 }
 REGISTER_SYSCALL(__NR_mremap, sys_mremap);

@@ -63,7 +63,7 @@ Received receive_fds(int socket, size_t length = 64, size_t max_fds = 8, int fla
     return out;
 }
 
-bool is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
+[[maybe_unused]] bool is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
 
 std::string make_file(const char* tag, const char* contents)
 {
@@ -429,8 +429,9 @@ TEST(UnixCredentials, PasscredAndScmCredentials)
 TEST(UnixCredentials, OnlyRootMayClaimOtherCredentials)
 {
     int status = in_child([] {
-        if (geteuid() == 0)
+        if (geteuid() == 0) {
             ASSERT_EQ(setuid(65534), 0);
+        }
         int sv[2];
         ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
         alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))] {};

@@ -75,7 +75,8 @@ void register_handler(u32 irq, IrqHandler handler, void* context)
     s_handlers[irq] = handler;
     s_contexts[irq] = context;
     s_base[irq] = 1; // priority
-    s_base[(0x2000 + s_context * 0x80) / 4 + irq / 32] |= 1u << (irq % 32);
+    volatile u32& enable = s_base[(0x2000 + s_context * 0x80) / 4 + irq / 32];
+    enable = enable | (1u << (irq % 32));
 }
 
 void handle_external()
