@@ -40,5 +40,7 @@ void wait_for_interrupt();
 
 // Ends the machine: QEMU exits with status (0 = success).
 [[noreturn]] void power_off(int status);
+// Resets the machine (reboot(2) RESTART): QEMU boots again, or exits 0 under -no-reboot.
+[[noreturn]] void reset();
 
 } // namespace sk::arch

@@ -25,16 +25,23 @@ constexpr u32 tty_major = 5, console_minor = 1, tty_minor = 0;
 constexpr u32 serial_major = 4, serial_minor = 64;
 constexpr size_t chunk = 256; // bytes moved per lock hold / user copy
 
-// The FileOperations of every open of the console (one shared instance).
+// The FileOperations of the opens of the terminal: one instance for /dev/console and one for
+// /dev/tty and /dev/ttyS0. Linux never stops a reader or (TOSTOP) writer for job control when
+// it goes through /dev/console (job_control(): "don't stop on /dev/console"), so the two
+// differ in that only.
 class TtyFile final : public FileOperations {
 public:
+    explicit TtyFile(bool through_console)
+        : m_job_control(!through_console)
+    {
+    }
     Result<size_t> read(OpenFile& file, const IoBuffer& buffer, size_t length) override
     {
-        return Tty::console().read(file, buffer, length);
+        return Tty::console().read(file, buffer, length, m_job_control);
     }
     Result<size_t> write(OpenFile& file, const IoBuffer& buffer, size_t length) override
     {
-        return Tty::console().write(file, buffer, length);
+        return Tty::console().write(file, buffer, length, m_job_control);
     }
     Result<size_t> read_at(OpenFile&, u64, const IoBuffer&, size_t) override { return Error { ESPIPE }; }
     Result<size_t> write_at(OpenFile&, u64, const IoBuffer&, size_t) override { return Error { ESPIPE }; }
@@ -44,9 +51,13 @@ public:
     {
         return Tty::console().ioctl(file, request, argument);
     }
+
+private:
+    bool m_job_control;
 };
 
-RefPtr<FileOperations> s_file;
+RefPtr<FileOperations> s_file; // /dev/tty, /dev/ttyS0
+RefPtr<FileOperations> s_console_file; // /dev/console
 
 Result<RefPtr<FileOperations>> open_tty(u32 major, u32 minor, u32 flags)
 {
@@ -61,7 +72,7 @@ Result<RefPtr<FileOperations>> open_tty(u32 major, u32 minor, u32 flags)
         return s_file;
     }
     tty.opened(flags, major == serial_major);
-    return s_file;
+    return major == tty_major ? s_console_file : s_file;
 }
 
 void uart_receiver(u8 byte) { Tty::console().receive(byte); }
@@ -76,8 +87,9 @@ Tty& Tty::console()
 
 void Tty::initialize()
 {
-    s_file = RefPtr<FileOperations>(new (std::nothrow) TtyFile);
-    VERIFY(s_file);
+    s_file = RefPtr<FileOperations>(new (std::nothrow) TtyFile(false));
+    s_console_file = RefPtr<FileOperations>(new (std::nothrow) TtyFile(true));
+    VERIFY(s_file && s_console_file);
     (void)register_character_device(tty_major, console_minor, open_tty);
     (void)register_character_device(tty_major, tty_minor, open_tty);
     (void)register_character_device(serial_major, serial_minor, open_tty);
@@ -131,9 +143,9 @@ Result<Tty::Check> Tty::check_background(int signal)
     return Error { ERESTARTSYS };
 }
 
-Result<size_t> Tty::read(OpenFile& file, const IoBuffer& buffer, size_t length)
+Result<size_t> Tty::read(OpenFile& file, const IoBuffer& buffer, size_t length, bool job_control)
 {
-    if (TRY(check_background(SIGTTIN)) == Check::Refuse)
+    if (job_control && TRY(check_background(SIGTTIN)) == Check::Refuse)
         return Error { EIO };
     if (length == 0)
         return 0;
@@ -182,14 +194,14 @@ Result<size_t> Tty::read(OpenFile& file, const IoBuffer& buffer, size_t length)
     }
 }
 
-Result<size_t> Tty::write(OpenFile&, const IoBuffer& buffer, size_t length)
+Result<size_t> Tty::write(OpenFile&, const IoBuffer& buffer, size_t length, bool job_control)
 {
     bool tostop;
     {
         SpinlockGuard guard(m_lock);
         tostop = m_discipline.termios().c_lflag & TOSTOP;
     }
-    if (tostop)
+    if (tostop && job_control)
         TRY(check_background(SIGTTOU));
     // FIXME: output post-processing follows the UART driver (always \n -> \r\n), not OPOST.
     char bytes[chunk];

@@ -41,8 +41,10 @@ public:
     // From the UART interrupt.
     void receive(u8 byte);
 
-    Result<size_t> read(OpenFile& file, const IoBuffer& buffer, size_t length);
-    Result<size_t> write(OpenFile& file, const IoBuffer& buffer, size_t length);
+    // job_control: false through /dev/console, where Linux never stops a background reader
+    // (SIGTTIN) or, with TOSTOP, writer (SIGTTOU).
+    Result<size_t> read(OpenFile& file, const IoBuffer& buffer, size_t length, bool job_control);
+    Result<size_t> write(OpenFile& file, const IoBuffer& buffer, size_t length, bool job_control);
     u32 poll(OpenFile& file, PollTable* table);
     Result<long> ioctl(OpenFile& file, unsigned long request, uptr argument);
     // An open of the terminal: acquires it as the controlling terminal when allowed.

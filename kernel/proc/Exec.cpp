@@ -191,6 +191,18 @@ Result<uptr> build_stack(Process& process, const LoadedImage& image, ExecArgumen
         TRY(put(envp_addresses[i]));
     TRY(put(0));
     TRY(copy_to_user(cursor, auxv, sizeof(auxv)));
+    // The strings were pushed last-first, so each block is contiguous and argv's ends where
+    // envp's begins.
+    Process::ArgumentArea area;
+    if (!argv_addresses.is_empty()) {
+        area.arg_start = argv_addresses[argv_addresses.size() - 1];
+        area.arg_end = argv_addresses[0] + arguments.argv[arguments.argv.size() - 1].length() + 1;
+    }
+    if (!envp_addresses.is_empty()) {
+        area.env_start = envp_addresses[envp_addresses.size() - 1];
+        area.env_end = envp_addresses[0] + arguments.envp[arguments.envp.size() - 1].length() + 1;
+    }
+    process.argument_area = area;
     return sp;
 }
 

@@ -77,6 +77,7 @@ Result<int> clone(const CloneRequest& request)
     child->set_executable(parent.executable());
     if (auto line = KString::try_create(parent.command_line()); !line.is_error())
         child->set_command_line(line.release_value());
+    child->argument_area = parent.argument_area;
     for (int i = 0; i < Process::rlimit_count; ++i)
         child->limit(i) = parent.limit(i);
     child->exit_signal = static_cast<int>(flags & 0xff);

@@ -100,9 +100,16 @@ public:
     void set_name(const char* name);
     RefPtr<Custody> executable() { return m_executable; }
     void set_executable(RefPtr<Custody> custody) { m_executable = std::move(custody); }
-    // argv as NUL-separated bytes, for /proc/<pid>/cmdline.
+    // argv as NUL-separated bytes, as exec received them.
     StringView command_line() const { return m_command_line.view(); }
     void set_command_line(KString line) { m_command_line = std::move(line); }
+    // Where exec put the argv and envp strings on the user stack (Linux's mm->arg_start ...):
+    // /proc/<pid>/cmdline reads the process's memory there, so a program that rewrites its
+    // argv (busybox init shows as "init") is seen as it made itself. Zero before the first exec.
+    struct ArgumentArea {
+        uptr arg_start { 0 }, arg_end { 0 }, env_start { 0 }, env_end { 0 };
+    };
+    ArgumentArea argument_area;
 
     Spinlock& lock() { return m_lock; }
 

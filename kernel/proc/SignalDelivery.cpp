@@ -2,10 +2,13 @@
 // pending, unblocked signal is taken; its action is the default one (ignore, stop, continue,
 // terminate, core) or a handler called through an rt_sigframe whose return address is the
 // sigreturn trampoline. A syscall that returned ERESTARTSYS is restarted when the handler
-// has SA_RESTART or when no handler runs, and fails with EINTR otherwise.
+// has SA_RESTART or when no handler runs, and fails with EINTR otherwise; one that returned
+// ERESTART_RESTARTBLOCK fails with EINTR when a handler runs and otherwise goes on as
+// restart_syscall(2) (a7 rewritten), which resumes what the thread saved in its restart block.
 #include <arch/Arch.h>
 #include <arch/riscv64/Csr.h>
 #include <arch/riscv64/UserTrap.h>
+#include <asm/unistd.h>
 #include <lib/UserCopy.h>
 #include <proc/Exec.h>
 #include <proc/Lifecycle.h>
@@ -14,7 +17,6 @@
 #include <proc/SignalNumbers.h>
 #include <proc/Signals.h>
 #include <string.h>
-
 
 namespace sk {
 
@@ -85,6 +87,18 @@ bool is_ignored(Process& process, int signal)
     return action.handler == 1 || (action.handler == 0 && default_action(signal) == DefaultAction::Ignore);
 }
 
+// Linux's sig_ignored(): a blocked signal is never discarded when it is sent, since the action
+// may change (or sigtimedwait may take it) before it is unblocked — busybox init blocks
+// SIGCHLD at its default (ignore) action and waits for it with sigtimedwait.
+static bool discarded_on_send(Process& process, int signal)
+{
+    for (auto& thread : process.threads) {
+        if ((thread.signal_mask | thread.real_blocked) & signal_bit(signal))
+            return false;
+    }
+    return is_ignored(process, signal);
+}
+
 static void wake_for_signal(Process& process, int signal)
 {
     for (auto& thread : process.threads) {
@@ -112,7 +126,7 @@ void send_signal(Process& process, int signal, const SignalInfo& info)
                 scheduler::wake(&thread);
         }
     }
-    if (signal != SIGKILL && signal != SIGCONT && is_ignored(process, signal))
+    if (signal != SIGKILL && signal != SIGCONT && discarded_on_send(process, signal))
         return;
     process.pending_signals |= signal_bit(signal);
     s_infos.info[signal - 1] = info;
@@ -125,7 +139,8 @@ void send_signal_to_thread(Thread& thread, int signal, const SignalInfo& info)
     if (signal <= 0 || signal > 64 || !thread.process())
         return;
     SpinlockGuard guard(g_process_table_lock);
-    if (signal != SIGKILL && is_ignored(*thread.process(), signal))
+    if (signal != SIGKILL && !((thread.signal_mask | thread.real_blocked) & signal_bit(signal))
+        && is_ignored(*thread.process(), signal))
         return;
     thread.pending_signals |= signal_bit(signal);
     s_infos.info[signal - 1] = info;
@@ -176,17 +191,14 @@ bool signal_pending_for(Thread& thread)
     return (pending & ~(thread.signal_mask & ~unblockable)) != 0;
 }
 
-// Takes the lowest deliverable signal off the pending sets; 0 if none.
-static int dequeue_signal(Thread& thread, SignalInfo& info)
+// Takes the lowest pending signal of `wanted` off the pending sets (the thread's first); 0 if none.
+static int dequeue_signal_locked(Thread& thread, u64 wanted, SignalInfo& info)
 {
-    SpinlockGuard guard(g_process_table_lock);
-    thread.m_interrupted = false;
     Process& process = *thread.process();
-    u64 blocked = thread.signal_mask & ~unblockable;
-    u64 deliverable = thread.pending_signals & ~blocked;
+    u64 deliverable = thread.pending_signals & wanted;
     bool from_thread = deliverable != 0;
     if (!deliverable)
-        deliverable = process.pending_signals & ~blocked;
+        deliverable = process.pending_signals & wanted;
     if (!deliverable)
         return 0;
     int signal = __builtin_ctzll(deliverable) + 1;
@@ -197,6 +209,42 @@ static int dequeue_signal(Thread& thread, SignalInfo& info)
     info = s_infos.info[signal - 1];
     info.signal = signal;
     return signal;
+}
+
+int dequeue_signal_in(Thread& thread, u64 set, SignalInfo& info)
+{
+    SpinlockGuard guard(g_process_table_lock);
+    return dequeue_signal_locked(thread, set, info);
+}
+
+// Takes the lowest deliverable signal off the pending sets; 0 if none.
+static int dequeue_signal(Thread& thread, SignalInfo& info)
+{
+    SpinlockGuard guard(g_process_table_lock);
+    thread.m_interrupted = false;
+    u64 blocked = thread.signal_mask & ~unblockable;
+    return dequeue_signal_locked(thread, ~blocked, info);
+}
+
+static void fill_siginfo(KernelSiginfo& out, int signal, const SignalInfo& info)
+{
+    out.si_signo = signal;
+    out.si_code = info.code;
+    if (signal == SIGSEGV || signal == SIGBUS || signal == SIGILL || signal == SIGTRAP || signal == SIGFPE) {
+        out.fault.address = info.address;
+    } else if (signal == SIGCHLD) {
+        out.child = { info.pid, info.uid, info.status };
+    } else {
+        out.kill = { info.pid, info.uid };
+    }
+}
+
+Result<void> copy_siginfo_to_user(uptr address, const SignalInfo& info)
+{
+    KernelSiginfo out;
+    memset(&out, 0, sizeof(out));
+    fill_siginfo(out, info.signal, info);
+    return copy_to_user(address, &out, sizeof(out));
 }
 
 static void stop_process(Process& process, int signal)
@@ -220,15 +268,7 @@ static Result<void> build_frame(TrapFrame& frame, Thread& thread, int signal, co
 
     SignalFrame signal_frame;
     memset(&signal_frame, 0, sizeof(signal_frame));
-    signal_frame.info.si_signo = signal;
-    signal_frame.info.si_code = info.code;
-    if (signal == SIGSEGV || signal == SIGBUS || signal == SIGILL || signal == SIGTRAP || signal == SIGFPE) {
-        signal_frame.info.fault.address = info.address;
-    } else if (signal == SIGCHLD) {
-        signal_frame.info.child = { info.pid, info.uid, info.status };
-    } else {
-        signal_frame.info.kill = { info.pid, info.uid };
-    }
+    fill_siginfo(signal_frame.info, signal, info);
     auto& context = signal_frame.context;
     context.stack_sp = thread.altstack_base;
     context.stack_flags = static_cast<i32>(thread.altstack_flags);
@@ -285,6 +325,7 @@ void prepare_return_to_user(TrapFrame& frame)
     if (!thread.process())
         return;
     bool restart_pending = static_cast<long>(frame.a(0)) == -ERESTARTSYS;
+    bool restart_block = static_cast<long>(frame.a(0)) == -ERESTART_RESTARTBLOCK;
     for (;;) {
         if (!signal_pending_for(thread)) {
             thread.m_interrupted = false;
@@ -330,6 +371,10 @@ void prepare_return_to_user(TrapFrame& frame)
             }
             restart_pending = false;
         }
+        if (restart_block) {
+            frame.a(0) = static_cast<u64>(-static_cast<long>(EINTR));
+            restart_block = false;
+        }
         if (build_frame(frame, thread, signal, info, action).is_error())
             exit_process(SIGSEGV | 0x80);
         return;
@@ -341,6 +386,11 @@ void prepare_return_to_user(TrapFrame& frame)
     if (restart_pending) {
         // No handler ran: restart transparently.
         frame.a(0) = thread.syscall_original_a0;
+        frame.sepc -= 4;
+    }
+    if (restart_block) {
+        // No handler ran: the ecall is made again as restart_syscall(2).
+        frame.a(7) = __NR_restart_syscall;
         frame.sepc -= 4;
     }
 }

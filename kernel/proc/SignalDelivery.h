@@ -25,6 +25,12 @@ void send_signal_to_process_group(int pgid, int signal);
 SignalInfo child_signal_info(Process& child);
 void notify_parent_locked(Process& child);
 
+// Takes the lowest pending signal in `set` (the thread's own first, then the process's) off
+// the pending sets, blocked or not, for rt_sigtimedwait; 0 if none is pending.
+int dequeue_signal_in(Thread& thread, u64 set, SignalInfo& info);
+// Writes Linux's siginfo_t (128 bytes) for `info` to user memory.
+Result<void> copy_siginfo_to_user(uptr address, const SignalInfo& info);
+
 // rt_sigreturn: restores the frame saved at delivery. Returns the value for a0.
 Result<long> signal_return(TrapFrame& frame);
 

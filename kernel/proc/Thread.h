@@ -51,12 +51,21 @@ public:
     u64 pending_signals { 0 };
     u64 saved_signal_mask { 0 }; // rt_sigsuspend's mask to restore
     bool has_saved_signal_mask { false };
+    // rt_sigtimedwait unblocks its set while it sleeps; the mask it replaced still counts as
+    // blocked when a signal is sent (Linux's real_blocked), so the signal is not discarded.
+    u64 real_blocked { 0 };
     // set_tid_address / CLONE_CHILD_CLEARTID, and CLONE_CHILD_SETTID for a new process (written
     // by the child itself, in its own address space, before it first returns to user mode)
     uptr clear_child_tid { 0 };
     uptr set_tid_on_start { 0 };
     // a0 at syscall entry, for restarting an interrupted syscall (ERESTARTSYS)
     u64 syscall_original_a0 { 0 };
+    // What restart_syscall(2) continues after ERESTART_RESTARTBLOCK (Linux's restart_block).
+    struct RestartBlock {
+        Result<long> (*resume)(const RestartBlock&) { nullptr };
+        u64 deadline_ns { 0 }; // nanosleep: the monotonic deadline
+        uptr remaining { 0 }; // nanosleep: where the time left goes on EINTR
+    } restart_block;
     // Alternate signal stack
     uptr altstack_base { 0 };
     size_t altstack_size { 0 };

@@ -21,6 +21,10 @@ namespace sk {
 
 // Linux's internal "restart the syscall if the handler allows it" code; never reaches user space.
 constexpr int ERESTARTSYS = 512;
+// Linux's ERESTART_RESTARTBLOCK: EINTR when a handler runs (whatever SA_RESTART says); when no
+// handler runs (a stop and continue, an ignored signal) the call goes on through
+// restart_syscall(2) with what the thread saved in its restart block (nanosleep: the deadline).
+constexpr int ERESTART_RESTARTBLOCK = 516;
 
 class Thread;
 

@@ -1,4 +1,4 @@
-// uname, sysinfo, getrandom, futex, getrusage, reboot.
+// uname, sethostname/setdomainname, sysinfo, getrandom, futex, getrusage, reboot.
 #include <arch/Arch.h>
 #include <lib/UserCopy.h>
 #include <mm/FrameAllocator.h>
@@ -11,16 +11,48 @@
 
 namespace sk {
 
+// The UTS names that sethostname/setdomainname change (Linux keeps them per UTS namespace;
+// there is one here). Each holds at most 64 bytes and a terminating NUL.
+static Spinlock s_uts_lock;
+static char s_hostname[65] = "sockeye";
+static char s_domainname[65] = "(none)";
+
 static Result<long> sys_uname(const SyscallArguments& a)
 {
     char buffer[6][65] = {};
-    const char* fields[6] = { "Linux", "sockeye", "6.12.0-sockeye", "#1 SMP Sockeye 0.1", "riscv64", "(none)" };
-    for (int i = 0; i < 6; ++i)
-        memcpy(buffer[i], fields[i], strlen(fields[i]));
+    const char* fields[6] = { "Linux", nullptr, "6.12.0-sockeye", "#1 SMP Sockeye 0.1", "riscv64", nullptr };
+    for (int i = 0; i < 6; ++i) {
+        if (fields[i])
+            memcpy(buffer[i], fields[i], strlen(fields[i]));
+    }
+    {
+        SpinlockGuard guard(s_uts_lock);
+        memcpy(buffer[1], s_hostname, sizeof(s_hostname));
+        memcpy(buffer[5], s_domainname, sizeof(s_domainname));
+    }
     TRY(copy_to_user(a.a0, buffer, sizeof(buffer)));
     return 0;
 }
 REGISTER_SYSCALL(__NR_uname, sys_uname);
+
+// sethostname(name, len) / setdomainname(name, len): root only (CAP_SYS_ADMIN), len <= 64.
+static Result<long> set_uts_name(char (&name)[65], const SyscallArguments& a)
+{
+    if (!Process::current().credentials().is_superuser())
+        return Error { EPERM };
+    if (a.a1 > 64)
+        return Error { EINVAL };
+    char fresh[65] = {};
+    TRY(copy_from_user(fresh, a.a0, a.a1));
+    SpinlockGuard guard(s_uts_lock);
+    memcpy(name, fresh, sizeof(fresh));
+    return 0;
+}
+
+static Result<long> sys_sethostname(const SyscallArguments& a) { return set_uts_name(s_hostname, a); }
+REGISTER_SYSCALL(__NR_sethostname, sys_sethostname);
+static Result<long> sys_setdomainname(const SyscallArguments& a) { return set_uts_name(s_domainname, a); }
+REGISTER_SYSCALL(__NR_setdomainname, sys_setdomainname);
 
 static Result<long> sys_sysinfo(const SyscallArguments& a)
 {
@@ -154,7 +186,9 @@ static Result<long> sys_reboot(const SyscallArguments& a)
     if (command != CMD_POWER_OFF && command != CMD_RESTART && command != CMD_HALT)
         return Error { EINVAL };
     sync_all_filesystems();
-    arch::power_off(0);
+    if (command == CMD_RESTART)
+        arch::reset();
+    arch::power_off(0); // HALT too: Linux's riscv machine_halt() powers off
 }
 REGISTER_SYSCALL(__NR_reboot, sys_reboot);
 

@@ -1,4 +1,5 @@
 // Signal syscalls: actions, masks, sending, waiting, the alternate stack and sigreturn.
+#include <arch/Arch.h>
 #include <lib/UserCopy.h>
 #include <proc/Lifecycle.h>
 #include <proc/Scheduler.h>
@@ -102,6 +103,50 @@ static Result<long> sys_rt_sigsuspend(const SyscallArguments& a)
     return Error { EINTR };
 }
 REGISTER_SYSCALL(__NR_rt_sigsuspend, sys_rt_sigsuspend);
+
+// rt_sigtimedwait(set, info, timeout, sigsetsize): takes a pending signal of `set` without
+// running its handler, sleeping until one comes (or the timeout passes: EAGAIN). As in Linux,
+// the set is unblocked while the thread sleeps so that sending one wakes it; a signal outside
+// the set that interrupts the wait is delivered as usual and the call fails with EINTR.
+static Result<long> sys_rt_sigtimedwait(const SyscallArguments& a)
+{
+    if (a.a3 != 8)
+        return Error { EINVAL };
+    u64 set;
+    TRY(copy_from_user(&set, a.a0, sizeof(set)));
+    set &= ~unblockable;
+    Deadline deadline;
+    if (a.a2) {
+        i64 ts[2];
+        TRY(copy_from_user(ts, a.a2, sizeof(ts)));
+        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+            return Error { EINVAL };
+        deadline.monotonic_ns = arch::monotonic_ns() + static_cast<u64>(ts[0]) * 1000000000ul + static_cast<u64>(ts[1]);
+    }
+    Thread& thread = *scheduler::current();
+    SignalInfo info;
+    int signal = dequeue_signal_in(thread, set, info);
+    if (!signal) {
+        u64 blocked = thread.signal_mask;
+        thread.real_blocked = blocked;
+        thread.signal_mask &= ~set;
+        Spinlock lock;
+        WaitQueue queue;
+        SpinlockGuard guard(lock);
+        auto waited = queue.wait_until(
+            guard, [] { return false; }, deadline);
+        guard.unlock();
+        thread.signal_mask = blocked;
+        thread.real_blocked = 0;
+        signal = dequeue_signal_in(thread, set, info);
+        if (!signal)
+            return Error { waited.is_error() && waited.error().code == ETIMEDOUT ? EAGAIN : EINTR };
+    }
+    if (a.a1)
+        TRY(copy_siginfo_to_user(a.a1, info));
+    return signal;
+}
+REGISTER_SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait);
 
 static Result<void> check_kill_permission(Process& target, int signal)
 {

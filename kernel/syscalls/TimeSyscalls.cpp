@@ -73,8 +73,16 @@ static Result<long> sys_gettimeofday(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_gettimeofday, sys_gettimeofday);
 
-// Sleeps until the monotonic deadline; on a signal returns ERESTARTSYS with the remaining
-// time written to remaining (when given).
+// Sleeps until the monotonic deadline. On a signal the time left goes to `remaining` (when
+// given) and the call returns ERESTART_RESTARTBLOCK, as Linux's: EINTR if a handler runs;
+// otherwise (a stop and continue, an ignored signal) restart_syscall(2) sleeps on to the same
+// deadline, so `sleep 100` that is stopped with ^Z and continued with fg still sleeps 100 s.
+static Result<long> sleep_until(u64 deadline, uptr remaining);
+static Result<long> resume_sleep(const Thread::RestartBlock& block)
+{
+    return sleep_until(block.deadline_ns, block.remaining);
+}
+
 static Result<long> sleep_until(u64 deadline, uptr remaining)
 {
     Spinlock lock;
@@ -83,17 +91,29 @@ static Result<long> sleep_until(u64 deadline, uptr remaining)
     auto result = queue.wait_until(guard, [] { return false; }, Deadline { deadline });
     if (result.is_error() && result.error().code == ETIMEDOUT)
         return 0;
+    guard.unlock();
     if (remaining) {
         u64 now = arch::monotonic_ns();
         u64 left = deadline > now ? deadline - now : 0;
         KernelTimespec ts { static_cast<i64>(left / 1000000000), static_cast<i64>(left % 1000000000) };
-        guard.unlock();
         (void)copy_to_user(remaining, &ts, sizeof(ts));
-        guard.relock();
     }
-    // FIXME: Linux restarts nanosleep with the remaining time (restart_syscall); we report EINTR.
-    return Error { EINTR };
+    Thread& thread = *scheduler::current();
+    thread.restart_block = Thread::RestartBlock { resume_sleep, deadline, remaining };
+    return Error { ERESTART_RESTARTBLOCK };
 }
+
+// restart_syscall(2): only ever made by the kernel itself, after ERESTART_RESTARTBLOCK.
+static Result<long> sys_restart_syscall(const SyscallArguments&)
+{
+    Thread& thread = *scheduler::current();
+    auto block = thread.restart_block;
+    thread.restart_block = {};
+    if (!block.resume)
+        return Error { EINTR };
+    return block.resume(block);
+}
+REGISTER_SYSCALL(__NR_restart_syscall, sys_restart_syscall);
 
 static Result<long> sys_nanosleep(const SyscallArguments& a)
 {

@@ -51,6 +51,14 @@ void power_off(int status)
     sbi::system_reset_shutdown();
 }
 
+void reset()
+{
+    auto& test = platform().test_device;
+    if (test.base)
+        *static_cast<volatile u32*>(phys_to_virt(test.base)) = 0x7777; // FINISHER_RESET
+    sbi::system_reset_reboot();
+}
+
 } // namespace arch
 
 namespace plic {

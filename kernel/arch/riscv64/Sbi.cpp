@@ -28,4 +28,11 @@ void system_reset_shutdown()
         asm volatile("wfi");
 }
 
+void system_reset_reboot()
+{
+    call(EXT_SRST, 0, 1, 0); // cold reboot
+    for (;;)
+        asm volatile("wfi");
+}
+
 } // namespace sk::sbi

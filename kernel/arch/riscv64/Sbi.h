@@ -14,5 +14,6 @@ SbiResult call(long extension, long function, uptr a0 = 0, uptr a1 = 0, uptr a2 
 void set_timer(u64 stime_value);
 void console_putchar(char c);
 [[noreturn]] void system_reset_shutdown();
+[[noreturn]] void system_reset_reboot();
 
 } // namespace sk::sbi

@@ -200,8 +200,10 @@ InodeMetadata ProcInode::metadata()
     InodeMetadata metadata;
     metadata.ino = m_ino;
     metadata.mode = mode_of(m_kind);
-    if (m_kind == ProcKind::Fd)
+    if (m_kind == ProcKind::Fd) {
         metadata.mode = link_mode | proc_fd_permissions(m_pid, m_index);
+        metadata.size = 64; // Linux's proc_fd_instantiate() gives fd links this size
+    }
     metadata.nlink = is_directory_kind(m_kind) ? 2 : 1;
     metadata.block_size = 1024;
     if (m_pid)

@@ -160,6 +160,46 @@ static void generate_status(Process& process, ProcText& text)
     text.append("SigPnd:\t%016lx\n", process.pending_signals);
 }
 
+// Linux's get_mm_cmdline(): the bytes of [arg_start, arg_end) in the process's memory. When
+// the last of them is no longer NUL the program has rewritten its title (setproctitle), and
+// the title is the string at arg_start, which may run on into the environment (a page at most).
+// A zombie has no memory: empty.
+Result<void> generate_cmdline(Process& process, ProcText& text)
+{
+    auto area = process.argument_area;
+    auto space = process.address_space_ref();
+    if (!space || process.is_zombie)
+        return {};
+    if (area.arg_end <= area.arg_start) {
+        auto line = process.command_line(); // never exec'd: the kernel's copy
+        text.append_bytes(line.chars(), line.length());
+        return {};
+    }
+    constexpr size_t limit = arch::page_size;
+    char last = 0;
+    TRY(space->read_memory(area.arg_end - 1, &last, 1));
+    size_t length = area.arg_end - area.arg_start;
+    bool title = last != 0;
+    if (title && area.env_start == area.arg_end && area.env_end > area.env_start)
+        length = area.env_end - area.arg_start;
+    if (title)
+        length = min(length, limit);
+    char chunk[256];
+    for (size_t done = 0; done < length;) {
+        size_t n = min(length - done, sizeof(chunk));
+        TRY(space->read_memory(area.arg_start + done, chunk, n));
+        if (title) {
+            if (auto* nul = static_cast<char*>(memchr(chunk, 0, n))) {
+                text.append_bytes(chunk, static_cast<size_t>(nul - chunk) + 1);
+                break;
+            }
+        }
+        text.append_bytes(chunk, n);
+        done += n;
+    }
+    return {};
+}
+
 Result<void> generate_process_file(ProcKind kind, int pid, ProcText& text)
 {
     auto process = Process::from_pid(pid);
@@ -172,11 +212,9 @@ Result<void> generate_process_file(ProcKind kind, int pid, ProcText& text)
     case ProcKind::ProcessStatus:
         generate_status(*process, text);
         break;
-    case ProcKind::ProcessCmdline: {
-        auto line = process->command_line();
-        text.append_bytes(line.chars(), line.length());
+    case ProcKind::ProcessCmdline:
+        TRY(generate_cmdline(*process, text));
         break;
-    }
     case ProcKind::ProcessComm:
         text.append("%s\n", process->name());
         break;
