@@ -8,6 +8,9 @@ Items:
   boot     each tests/boot/*.toml (see tests/boot/README.md)
   linux    each case of each build/tests/system/*_test under qemu-riscv64 (the Linux reference;
            run one binary at a time)
+  shell    each case of each tests/shell/*.t console transcript (one VM per file, driven
+           expect-style through the console: tests/shell/README.md), plus one `vm` item per file
+           (poweroff ends QEMU with 0, e2fsck -fn clean)
   sockeye  each case of each build/tests/system/*_test on Sockeye: a fresh VM per binary with
            init=/tests/<name> -- --gtest_color=no; a crash or hang fails every case not reported;
            plus one `vm` item per binary (exit status consistent with the cases, e2fsck clean,
@@ -35,6 +38,7 @@ import time
 import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shelltest  # noqa: E402
 import vm  # noqa: E402
 
 REPO = vm.REPO
@@ -236,6 +240,18 @@ def job_boot(spec_path, kernel_ok, keep):
     return [run_line(what, run)]
 
 
+def job_shell(path, kernel_ok, image_ok):
+    name = os.path.splitext(os.path.basename(path))[0]
+    if not (kernel_ok and image_ok):
+        why = "build/kernel.elf did not build" if not kernel_ok else "build/rootfs.img did not build"
+        return [("FAIL", f"shell {name}", why)]
+    try:
+        return shelltest.run_transcript(path, os.path.join(RUNS, "shell", name), KERNEL[0],
+                                        os.path.join(BUILD, "rootfs.img"))
+    except SystemExit as e:  # a malformed transcript
+        return [("FAIL", f"shell {name}", str(e))]
+
+
 def run_line(what, run):
     log = os.path.relpath(run.log, REPO)
     if run.ok:
@@ -330,7 +346,7 @@ def main():
     ap.add_argument("--ref-timeout", type=float, default=float(os.environ.get("SOCKEYE_REF_TIMEOUT", 120)))
     ap.add_argument("--keep", action="store_true", default=os.environ.get("KEEP") == "1",
                     help="keep the disk copies of passing runs too")
-    ap.add_argument("--only", default="", help="comma-separated: unit,mkimage,boot,linux,sockeye")
+    ap.add_argument("--only", default="", help="comma-separated: unit,mkimage,boot,shell,linux,sockeye")
     args = ap.parse_args()
     only = set(filter(None, args.only.split(",")))
     want = lambda kind: not only or kind in only  # noqa: E731
@@ -352,6 +368,10 @@ def main():
         results.report([("FAIL", "build build/kernel.elf", "the kernel did not build: every VM item fails")])
     # Longest first, so the two workers finish together: VMs may run to their timeout.
     jobs = []
+    if want("shell"):
+        shell_dir = os.path.join(REPO, "tests", "shell")
+        jobs += [(job_shell, (os.path.join(shell_dir, t), kernel_ok, image_ok))
+                 for t in sorted(os.listdir(shell_dir)) if t.endswith(".t")]
     if want("sockeye"):
         jobs += [(job_sockeye, (n, b, ok, kernel_ok, image_ok, known, args.vm_timeout, args.keep))
                  for n, b, ok in tests]
@@ -378,7 +398,8 @@ def main():
     if results.xfail:
         extra.append(f"{results.xfail} known failures (XFAIL)")
     if results.xpass_notes:
-        extra.append(f"{len(results.xpass_notes)} XPASS: remove them from tests/system/known-failures")
+        extra.append(f"{len(results.xpass_notes)} XPASS: remove their known-failure marks "
+                     "(tests/system/known-failures, % xfail in tests/shell)")
     if want("sockeye"):
         for name in sorted(set(known) - results.sockeye_cases):
             extra.append(f"known-failures entry {name} matches no test case")
