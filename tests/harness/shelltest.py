@@ -297,8 +297,12 @@ class Runner:
         elif step.kind == "debugfs":
             if c.alive:
                 raise StepFailed("debugfs needs the VM to have ended (% exit first)")
-            r = subprocess.run(["debugfs", "-R", step.arg, self.disk], capture_output=True)
-            self.check_output(step, r.stdout.decode("utf-8", errors="replace"), 0)
+            command, bar, host_filter = step.arg.partition(" | ")
+            r = subprocess.run(["debugfs", "-R", command, self.disk], capture_output=True)
+            out = r.stdout
+            if bar:  # "% debugfs stat /f | grep ..." filters the output through the host's sh
+                out = subprocess.run(["sh", "-c", host_filter], input=out, capture_output=True).stdout
+            self.check_output(step, out.decode("utf-8", errors="replace"), 0)
         elif step.kind == "timeout":
             pass
 
