@@ -40,7 +40,8 @@ Thread::~Thread()
         frames::free_contiguous(arch::virt_to_phys(reinterpret_cast<void*>(m_kernel_stack)), kernel_stack_size / arch::page_size);
 }
 
-Result<Thread*> Thread::try_create_kernel(const char* name, Entry entry, void* argument)
+// A thread with its kernel stack and tid; its first switch enters thread_trampoline.
+Result<Thread*> Thread::try_allocate()
 {
     auto* thread = new (std::nothrow) Thread;
     if (!thread)
@@ -50,31 +51,28 @@ Result<Thread*> Thread::try_create_kernel(const char* name, Entry entry, void* a
         return result.error();
     }
     thread->m_tid = allocate_tid();
-    thread->set_name(name);
-    thread->m_entry = entry;
-    thread->m_argument = argument;
     thread->m_context.ra = reinterpret_cast<u64>(thread_trampoline);
     thread->m_context.sp = thread->kernel_stack_top();
     thread->m_context.s[0] = reinterpret_cast<u64>(thread);
     return thread;
 }
 
+Result<Thread*> Thread::try_create_kernel(const char* name, Entry entry, void* argument)
+{
+    Thread* thread = TRY(try_allocate());
+    thread->set_name(name);
+    thread->m_entry = entry;
+    thread->m_argument = argument;
+    return thread;
+}
+
 Result<Thread*> Thread::try_create_user(Process& process, const TrapFrame& initial)
 {
-    auto* thread = new (std::nothrow) Thread;
-    if (!thread)
-        return Error { ENOMEM };
-    if (auto result = thread->allocate_stack(); result.is_error()) {
-        delete thread;
-        return result.error();
-    }
-    thread->m_tid = allocate_tid();
+    Thread* thread = TRY(try_allocate());
     thread->m_process = &process;
     thread->m_trap_frame = reinterpret_cast<TrapFrame*>(thread->kernel_stack_top() - sizeof(TrapFrame));
     *thread->m_trap_frame = initial;
-    thread->m_context.ra = reinterpret_cast<u64>(thread_trampoline);
     thread->m_context.sp = reinterpret_cast<u64>(thread->m_trap_frame);
-    thread->m_context.s[0] = reinterpret_cast<u64>(thread);
     return thread;
 }
 

@@ -86,6 +86,7 @@ public:
 
 private:
     Thread() = default;
+    static Result<Thread*> try_allocate();
     Result<void> allocate_stack();
 
     u32 m_tid { 0 };

@@ -5,6 +5,7 @@
 #include <proc/Lifecycle.h>
 #include <proc/Scheduler.h>
 #include <proc/SignalDelivery.h>
+#include <syscalls/FsCommon.h>
 #include <syscalls/Syscall.h>
 #include <vfs/VirtualFileSystem.h>
 
@@ -49,16 +50,13 @@ static Result<void> copy_string_vector(uptr user_vector, Vector<KString>& out)
 
 static Result<long> sys_execve(const SyscallArguments& a)
 {
-    char path[4096];
-    size_t length = TRY(copy_string_from_user(path, a.a0, sizeof(path) - 1));
-    if (length == 0)
-        return Error { ENOENT };
+    auto path = TRY(UserPath::copy_in(a.a0));
     ExecArguments arguments;
     TRY(copy_string_vector(a.a1, arguments.argv));
     TRY(copy_string_vector(a.a2, arguments.envp));
     Process& process = Process::current();
     auto cwd = process.cwd();
-    TRY(exec(process, *cwd, StringView(path, length), arguments));
+    TRY(exec(process, *cwd, path.view(), arguments));
     return 0; // a0 of the new program (the frame was rewritten; a0 = 0)
 }
 REGISTER_SYSCALL(__NR_execve, sys_execve);
@@ -105,181 +103,128 @@ REGISTER_SYSCALL(__NR_getegid, sys_getegid);
 
 static constexpr u32 unchanged = 0xffffffff;
 
-// setresuid: an unprivileged caller may set each id to one of its current real, effective
-// or saved ids; fsuid follows euid.
-static Result<long> sys_setresuid(const SyscallArguments& a)
+// The user ids and the group ids follow the same rules; each rule is written once over
+// whichever set a syscall names. Root (euid 0) may set any id; others only ids they have.
+struct IdSet {
+    u32 Credentials::*real;
+    u32 Credentials::*effective;
+    u32 Credentials::*saved;
+    u32 Credentials::*fs;
+};
+static constexpr IdSet user_ids { &Credentials::uid, &Credentials::euid, &Credentials::suid, &Credentials::fsuid };
+static constexpr IdSet group_ids { &Credentials::gid, &Credentials::egid, &Credentials::sgid, &Credentials::fsgid };
+
+static bool holds(const Credentials& c, const IdSet& set, u32 id)
+{
+    return id == c.*set.real || id == c.*set.effective || id == c.*set.saved;
+}
+
+// setresuid/setresgid: each id may become one of the caller's current real, effective or
+// saved ids; the fs id follows the effective one.
+static Result<long> set_resident_ids(const IdSet& set, u32 real, u32 effective, u32 saved)
 {
     Process& process = Process::current();
     Credentials c = process.credentials();
-    u32 ids[3] = { static_cast<u32>(a.a0), static_cast<u32>(a.a1), static_cast<u32>(a.a2) };
     if (!c.is_superuser()) {
-        for (u32 id : ids) {
-            if (id != unchanged && id != c.uid && id != c.euid && id != c.suid)
+        for (u32 id : { real, effective, saved }) {
+            if (id != unchanged && !holds(c, set, id))
                 return Error { EPERM };
         }
     }
-    if (ids[0] != unchanged)
-        c.uid = ids[0];
-    if (ids[1] != unchanged)
-        c.euid = ids[1];
-    if (ids[2] != unchanged)
-        c.suid = ids[2];
-    c.fsuid = c.euid;
+    if (real != unchanged)
+        c.*set.real = real;
+    if (effective != unchanged)
+        c.*set.effective = effective;
+    if (saved != unchanged)
+        c.*set.saved = saved;
+    c.*set.fs = c.*set.effective;
     process.set_credentials(c);
     return 0;
 }
+
+// setuid/setgid: root sets all of them; others may set the effective id to the real or saved one.
+static Result<long> set_single_id(const IdSet& set, u32 id)
+{
+    Process& process = Process::current();
+    Credentials c = process.credentials();
+    if (id == unchanged)
+        return Error { EINVAL };
+    if (c.is_superuser())
+        c.*set.real = c.*set.saved = id;
+    else if (id != c.*set.real && id != c.*set.saved)
+        return Error { EPERM };
+    c.*set.effective = c.*set.fs = id;
+    process.set_credentials(c);
+    return 0;
+}
+
+// setreuid/setregid: the saved id follows the new effective one when the real id is set or the
+// effective id changes to something other than the old real id.
+static Result<long> set_real_effective_ids(const IdSet& set, u32 real, u32 effective)
+{
+    Process& process = Process::current();
+    Credentials c = process.credentials();
+    if (!c.is_superuser()) {
+        if (real != unchanged && real != c.*set.real && real != c.*set.effective)
+            return Error { EPERM };
+        if (effective != unchanged && !holds(c, set, effective))
+            return Error { EPERM };
+    }
+    u32 old_real = c.*set.real;
+    if (real != unchanged)
+        c.*set.real = real;
+    if (effective != unchanged)
+        c.*set.effective = effective;
+    if (real != unchanged || (effective != unchanged && effective != old_real))
+        c.*set.saved = c.*set.effective;
+    c.*set.fs = c.*set.effective;
+    process.set_credentials(c);
+    return 0;
+}
+
+static Result<long> get_resident_ids(const IdSet& set, const SyscallArguments& a)
+{
+    Credentials c = Process::current().credentials();
+    TRY(copy_to_user(a.a0, &(c.*set.real), 4));
+    TRY(copy_to_user(a.a1, &(c.*set.effective), 4));
+    TRY(copy_to_user(a.a2, &(c.*set.saved), 4));
+    return 0;
+}
+
+// setfsuid/setfsgid return the previous fs id and change it only when allowed.
+static Result<long> set_fs_id(const IdSet& set, u32 id)
+{
+    Process& process = Process::current();
+    Credentials c = process.credentials();
+    u32 previous = c.*set.fs;
+    if (c.is_superuser() || holds(c, set, id) || id == c.*set.fs) {
+        c.*set.fs = id;
+        process.set_credentials(c);
+    }
+    return previous;
+}
+
+static u32 id_argument(u64 value) { return static_cast<u32>(value); }
+
+static Result<long> sys_setresuid(const SyscallArguments& a) { return set_resident_ids(user_ids, id_argument(a.a0), id_argument(a.a1), id_argument(a.a2)); }
 REGISTER_SYSCALL(__NR_setresuid, sys_setresuid);
-
-static Result<long> sys_setresgid(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 ids[3] = { static_cast<u32>(a.a0), static_cast<u32>(a.a1), static_cast<u32>(a.a2) };
-    if (!c.is_superuser()) {
-        for (u32 id : ids) {
-            if (id != unchanged && id != c.gid && id != c.egid && id != c.sgid)
-                return Error { EPERM };
-        }
-    }
-    if (ids[0] != unchanged)
-        c.gid = ids[0];
-    if (ids[1] != unchanged)
-        c.egid = ids[1];
-    if (ids[2] != unchanged)
-        c.sgid = ids[2];
-    c.fsgid = c.egid;
-    process.set_credentials(c);
-    return 0;
-}
+static Result<long> sys_setresgid(const SyscallArguments& a) { return set_resident_ids(group_ids, id_argument(a.a0), id_argument(a.a1), id_argument(a.a2)); }
 REGISTER_SYSCALL(__NR_setresgid, sys_setresgid);
-
-// setuid: root sets all three; others may set the effective id to the real or saved one.
-static Result<long> sys_setuid(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 id = static_cast<u32>(a.a0);
-    if (id == unchanged)
-        return Error { EINVAL };
-    if (c.is_superuser())
-        c.uid = c.suid = id;
-    else if (id != c.uid && id != c.suid)
-        return Error { EPERM };
-    c.euid = c.fsuid = id;
-    process.set_credentials(c);
-    return 0;
-}
+static Result<long> sys_setuid(const SyscallArguments& a) { return set_single_id(user_ids, id_argument(a.a0)); }
 REGISTER_SYSCALL(__NR_setuid, sys_setuid);
-
-static Result<long> sys_setgid(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 id = static_cast<u32>(a.a0);
-    if (id == unchanged)
-        return Error { EINVAL };
-    if (c.is_superuser())
-        c.gid = c.sgid = id;
-    else if (id != c.gid && id != c.sgid)
-        return Error { EPERM };
-    c.egid = c.fsgid = id;
-    process.set_credentials(c);
-    return 0;
-}
+static Result<long> sys_setgid(const SyscallArguments& a) { return set_single_id(group_ids, id_argument(a.a0)); }
 REGISTER_SYSCALL(__NR_setgid, sys_setgid);
-
-static Result<long> sys_setreuid(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 ruid = static_cast<u32>(a.a0), euid = static_cast<u32>(a.a1);
-    if (!c.is_superuser()) {
-        if (ruid != unchanged && ruid != c.uid && ruid != c.euid)
-            return Error { EPERM };
-        if (euid != unchanged && euid != c.uid && euid != c.euid && euid != c.suid)
-            return Error { EPERM };
-    }
-    u32 old_ruid = c.uid;
-    if (ruid != unchanged)
-        c.uid = ruid;
-    if (euid != unchanged)
-        c.euid = euid;
-    if (ruid != unchanged || (euid != unchanged && euid != old_ruid))
-        c.suid = c.euid;
-    c.fsuid = c.euid;
-    process.set_credentials(c);
-    return 0;
-}
+static Result<long> sys_setreuid(const SyscallArguments& a) { return set_real_effective_ids(user_ids, id_argument(a.a0), id_argument(a.a1)); }
 REGISTER_SYSCALL(__NR_setreuid, sys_setreuid);
-
-static Result<long> sys_setregid(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 rgid = static_cast<u32>(a.a0), egid = static_cast<u32>(a.a1);
-    if (!c.is_superuser()) {
-        if (rgid != unchanged && rgid != c.gid && rgid != c.egid)
-            return Error { EPERM };
-        if (egid != unchanged && egid != c.gid && egid != c.egid && egid != c.sgid)
-            return Error { EPERM };
-    }
-    u32 old_rgid = c.gid;
-    if (rgid != unchanged)
-        c.gid = rgid;
-    if (egid != unchanged)
-        c.egid = egid;
-    if (rgid != unchanged || (egid != unchanged && egid != old_rgid))
-        c.sgid = c.egid;
-    c.fsgid = c.egid;
-    process.set_credentials(c);
-    return 0;
-}
+static Result<long> sys_setregid(const SyscallArguments& a) { return set_real_effective_ids(group_ids, id_argument(a.a0), id_argument(a.a1)); }
 REGISTER_SYSCALL(__NR_setregid, sys_setregid);
-
-static Result<long> sys_getresuid(const SyscallArguments& a)
-{
-    Credentials c = Process::current().credentials();
-    TRY(copy_to_user(a.a0, &c.uid, 4));
-    TRY(copy_to_user(a.a1, &c.euid, 4));
-    TRY(copy_to_user(a.a2, &c.suid, 4));
-    return 0;
-}
+static Result<long> sys_getresuid(const SyscallArguments& a) { return get_resident_ids(user_ids, a); }
 REGISTER_SYSCALL(__NR_getresuid, sys_getresuid);
-
-static Result<long> sys_getresgid(const SyscallArguments& a)
-{
-    Credentials c = Process::current().credentials();
-    TRY(copy_to_user(a.a0, &c.gid, 4));
-    TRY(copy_to_user(a.a1, &c.egid, 4));
-    TRY(copy_to_user(a.a2, &c.sgid, 4));
-    return 0;
-}
+static Result<long> sys_getresgid(const SyscallArguments& a) { return get_resident_ids(group_ids, a); }
 REGISTER_SYSCALL(__NR_getresgid, sys_getresgid);
-
-static Result<long> sys_setfsuid(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 previous = c.fsuid, id = static_cast<u32>(a.a0);
-    if (c.is_superuser() || id == c.uid || id == c.euid || id == c.suid || id == c.fsuid) {
-        c.fsuid = id;
-        process.set_credentials(c);
-    }
-    return previous;
-}
+static Result<long> sys_setfsuid(const SyscallArguments& a) { return set_fs_id(user_ids, id_argument(a.a0)); }
 REGISTER_SYSCALL(__NR_setfsuid, sys_setfsuid);
-
-static Result<long> sys_setfsgid(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 previous = c.fsgid, id = static_cast<u32>(a.a0);
-    if (c.is_superuser() || id == c.gid || id == c.egid || id == c.sgid || id == c.fsgid) {
-        c.fsgid = id;
-        process.set_credentials(c);
-    }
-    return previous;
-}
+static Result<long> sys_setfsgid(const SyscallArguments& a) { return set_fs_id(group_ids, id_argument(a.a0)); }
 REGISTER_SYSCALL(__NR_setfsgid, sys_setfsgid);
 
 static Result<long> sys_getgroups(const SyscallArguments& a)
