@@ -82,6 +82,8 @@ trap_entry:
 return_from_trap:
     mv sp, a0
     ld t0, SSTATUS(sp)
+    li t1, 1 << 18            /* SUM stays set: see UserCopyAsm.S (a change flushes QEMU's TLB) */
+    or t0, t0, t1
     csrw sstatus, t0          /* SIE off until sret (SPIE restores it) */
     ld t1, SEPC(sp)
     csrw sepc, t1

@@ -30,6 +30,8 @@ void initialize_traps()
     csr_write(stvec, reinterpret_cast<uptr>(trap_entry));
     // The kernel never touches FP itself; user FP state lives in the registers.
     csr_set(sstatus, riscv::SSTATUS_FS_INITIAL);
+    // User memory stays accessible in S-mode (see UserCopyAsm.S for why).
+    csr_set(sstatus, riscv::SSTATUS_SUM);
 }
 
 static FaultAccess access_of(u64 cause)

@@ -1,6 +1,15 @@
 /* Raw user-memory access. Any fault between user_access_begin and user_access_end is
  * redirected by the trap handler to user_access_fault (after the page-fault handler had its
- * chance to resolve it), which returns -1. SUM is set only inside these routines. */
+ * chance to resolve it), which returns -1.
+ *
+ * SUM is set on entry to these routines and deliberately never cleared: QEMU 7.2 (Debian 12's,
+ * the machine Sockeye is measured on) empties its whole software TLB on every change of
+ * sstatus.SUM, so opening and closing the window around each copy, as Linux does, cost two
+ * full TLB refills per copy — SCM_RIGHTS passes and 64 KiB stream writes ran about half as
+ * fast. The price: a stray kernel dereference of a mapped user address outside these routines
+ * no longer faults (there is no SMAP-like trap); by rule (STYLE.md 10) user memory is reached
+ * only through here. Boot sets SUM and return_from_trap keeps it set in every sstatus it
+ * restores (exec builds a fresh one); the csrs below are then no-ops. */
 #define SSTATUS_SUM (1 << 18)
 
     .section .text
@@ -46,7 +55,7 @@ user_memcpy:
     addi a1, a1, 1
     addi a2, a2, -1
     j 2b
-4:  csrc sstatus, t6
+4:
     li a0, 0
     ret
 
@@ -60,7 +69,7 @@ user_memset:
     addi a0, a0, 1
     addi a2, a2, -1
     j 1b
-2:  csrc sstatus, t6
+2:
     li a0, 0
     ret
 
@@ -80,10 +89,10 @@ user_strncpy:
     beqz t2, 2f
     addi t0, t0, 1
     j 1b
-2:  csrc sstatus, t6
+2:
     mv a0, t0
     ret
-3:  csrc sstatus, t6
+3:
     mv a0, a2
     ret
 
@@ -94,13 +103,10 @@ user_load32:
     csrs sstatus, t6
     lw t0, 0(a0)
     sw t0, 0(a1)
-    csrc sstatus, t6
     li a0, 0
     ret
 
 user_access_fault:
-    li t6, SSTATUS_SUM
-    csrc sstatus, t6
     li a0, -1
     ret
 user_access_end:
