@@ -25,17 +25,22 @@ Result<SocketDescriptor> socket_descriptor(int fd)
     return SocketDescriptor { std::move(file), socket };
 }
 
-static RefPtr<Custody> current_cwd()
+static RefPtr<Custody> cwd_of(Process& process)
 {
-    auto cwd = Process::current().cwd();
+    auto cwd = process.cwd();
     return cwd ? cwd : VirtualFileSystem::the().root_custody();
 }
 
 CurrentSocketCaller::CurrentSocketCaller()
-    : m_credentials(Process::current().credentials())
-    , m_cwd(current_cwd())
-    , m_caller { current_socket_credentials(), m_credentials, *m_cwd, Process::current().umask(),
-        static_cast<u64>(Process::current().fd_limit()) }
+    : CurrentSocketCaller(Process::current())
+{
+}
+
+CurrentSocketCaller::CurrentSocketCaller(Process& process)
+    : m_credentials(process.credentials())
+    , m_cwd(cwd_of(process))
+    , m_caller { SocketCredentials { process.pid(), m_credentials.euid, m_credentials.egid }, m_credentials, *m_cwd,
+        process.umask(), static_cast<u64>(process.fd_limit()) }
 {
 }
 

@@ -35,6 +35,8 @@ public:
     const Credentials& credentials() const { return m_credentials; }
 
 private:
+    explicit CurrentSocketCaller(Process& process);
+
     Credentials m_credentials;
     RefPtr<Custody> m_cwd;
     SocketCaller m_caller;
