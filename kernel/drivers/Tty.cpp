@@ -76,6 +76,7 @@ Result<RefPtr<FileOperations>> open_tty(u32 major, u32 minor, u32 flags)
 }
 
 void uart_receiver(u8 byte) { Tty::console().receive(byte); }
+bool uart_has_room() { return Tty::console().has_room(); }
 
 } // namespace
 
@@ -93,7 +94,7 @@ void Tty::initialize()
     (void)register_character_device(tty_major, console_minor, open_tty);
     (void)register_character_device(tty_major, tty_minor, open_tty);
     (void)register_character_device(serial_major, serial_minor, open_tty);
-    uart::set_receiver(uart_receiver);
+    uart::set_receiver(uart_receiver, uart_has_room);
     // devfs has console and tty; ttyS0 is added here, where its driver is.
     auto& vfs = VirtualFileSystem::the();
     auto node = vfs.mknod(*vfs.root_custody(), StringView("/dev/ttyS0"), 0020000 | 0660,
@@ -108,14 +109,25 @@ void Tty::receive(u8 byte)
 {
     int signal;
     int group;
+    bool restarted;
     {
         SpinlockGuard guard(m_lock);
+        bool was_stopped = m_discipline.output_stopped();
         signal = m_discipline.receive(byte, echo, this);
         group = m_foreground;
+        restarted = was_stopped && !m_discipline.output_stopped();
     }
     if (signal && group > 0)
         send_signal_to_process_group(group, signal);
     m_readers.wake_all();
+    if (restarted)
+        m_writers.wake_all();
+}
+
+bool Tty::has_room()
+{
+    SpinlockGuard guard(m_lock);
+    return m_discipline.has_room();
 }
 
 bool Tty::is_controlling_terminal_of_caller()
@@ -169,6 +181,7 @@ Result<size_t> Tty::read(OpenFile& file, const IoBuffer& buffer, size_t length, 
             size_t want = length - done < chunk ? length - done : chunk;
             size_t n = m_discipline.read(bytes, want, line_end);
             guard.unlock();
+            uart::unthrottle(); // there is room again for what waits in the UART
             auto copied = buffer.write(done, bytes, n);
             guard.relock();
             if (copied.is_error())
@@ -204,9 +217,17 @@ Result<size_t> Tty::write(OpenFile&, const IoBuffer& buffer, size_t length, bool
     if (tostop && job_control)
         TRY(check_background(SIGTTOU));
     // FIXME: output post-processing follows the UART driver (always \n -> \r\n), not OPOST.
+    // FIXME: echo is not held back while output is stopped (^S), as Linux holds it.
     char bytes[chunk];
     size_t done = 0;
     while (done < length) {
+        {
+            // ^S (IXON) holds writers until ^Q.
+            SpinlockGuard guard(m_lock);
+            auto waited = m_writers.wait_until(guard, [&] { return !m_discipline.output_stopped(); });
+            if (waited.is_error())
+                return done ? Result<size_t>(done) : Result<size_t>(waited.error());
+        }
         size_t n = length - done < chunk ? length - done : chunk;
         auto copied = buffer.read(done, bytes, n);
         if (copied.is_error())

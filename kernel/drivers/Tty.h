@@ -8,7 +8,9 @@
 //
 // Input arrives in the UART interrupt (receive()), is processed by the TtyLineDiscipline and
 // wakes readers; signal characters are sent to the foreground process group after the lock
-// is dropped. Output is written synchronously to the UART.
+// is dropped. Output is written synchronously to the UART, except that writers wait while
+// output is stopped (^S with IXON, TCXONC). When the line discipline is full the UART is
+// throttled (uart::unthrottle() after each read), so typed bytes wait instead of being lost.
 //
 // Locking: m_lock (a spinlock, also taken in the interrupt) guards the line discipline, the
 // termios, the window size and the session/foreground fields. User memory is copied only
@@ -38,8 +40,10 @@ public:
     // devfs is mounted (it adds /dev/ttyS0).
     static void initialize();
 
-    // From the UART interrupt.
+    // From the UART interrupt: one byte, and whether the line discipline has room for one
+    // (when it has not, the UART stops delivering until a read makes room).
     void receive(u8 byte);
+    bool has_room();
 
     // job_control: false through /dev/console, where Linux never stops a background reader
     // (SIGTTIN) or, with TOSTOP, writer (SIGTTOU).
@@ -73,6 +77,7 @@ private:
     int m_session { 0 }; // the session this is the controlling terminal of; 0 = none
     int m_foreground { 0 }; // the foreground process group
     WaitQueue m_readers;
+    WaitQueue m_writers; // held while output is stopped (^S)
 };
 
 // Called by the process layer when a session leader exits.

@@ -3,6 +3,7 @@
 // Unknown requests are ENOTTY, as on Linux.
 #include <asm-generic/ioctls.h>
 #include <drivers/Tty.h>
+#include <drivers/Uart16550.h>
 #include <lib/IoBuffer.h>
 #include <proc/Process.h>
 #include <proc/SignalDelivery.h>
@@ -69,6 +70,8 @@ Result<long> Tty::ioctl(OpenFile&, unsigned long request, uptr argument)
         m_discipline.set_termios(termios);
         guard.unlock();
         m_readers.wake_all(); // leaving canonical mode may make the edit line readable
+        m_writers.wake_all(); // turning IXON off restarts stopped output
+        uart::unthrottle(); // a flush, or another mode, may leave room
         guard.relock();
         return 0;
     }
@@ -161,14 +164,31 @@ Result<long> Tty::ioctl(OpenFile&, unsigned long request, uptr argument)
             return Error { EINVAL };
         TRY(check_background(SIGTTOU));
         if (argument == TCIFLUSH || argument == TCIOFLUSH) {
-            SpinlockGuard guard(m_lock);
-            m_discipline.flush_input();
+            {
+                SpinlockGuard guard(m_lock);
+                m_discipline.flush_input();
+            }
+            uart::unthrottle();
+        }
+        return 0;
+    }
+    case TCXONC: {
+        // TCOOFF 0, TCOON 1 suspend and restart output; TCIOFF/TCION (send STOP/START to the
+        // other end) have nothing to do on the console.
+        if (argument > 3)
+            return Error { EINVAL };
+        TRY(check_background(SIGTTOU));
+        if (argument <= 1) {
+            {
+                SpinlockGuard guard(m_lock);
+                m_discipline.set_output_stopped(argument == 0);
+            }
+            m_writers.wake_all();
         }
         return 0;
     }
     case TCSBRK:
     case TCSBRKP:
-    case TCXONC:
     case TIOCEXCL:
     case TIOCNXCL:
         return 0;

@@ -48,6 +48,8 @@ void TtyLineDiscipline::set_termios(const KernelTermios& termios)
 {
     bool was_canonical = is_canonical();
     m_termios = termios;
+    if (!(m_termios.c_iflag & IXON))
+        m_output_stopped = false;
     if (was_canonical && !is_canonical())
         commit();
     if (!(m_termios.c_lflag & IEXTEN))
@@ -154,6 +156,8 @@ int TtyLineDiscipline::receive(u8 byte, EchoSink echo, void* echo_context)
         else if (is_special(byte, VSUSP))
             signal = SIGTSTP;
         if (signal) {
+            if (iflag & IXON)
+                m_output_stopped = false; // Linux's n_tty_receive_signal_char() restarts output
             if (!(lflag & NOFLSH))
                 flush_input();
             if (do_echo)
@@ -161,9 +165,19 @@ int TtyLineDiscipline::receive(u8 byte, EchoSink echo, void* echo_context)
             return signal;
         }
     }
-    // FIXME: ^S/^Q are swallowed but do not stop output (it is written synchronously).
-    if ((iflag & IXON) && (is_special(byte, VSTOP) || is_special(byte, VSTART)))
-        return 0;
+    if (iflag & IXON) {
+        // Linux: VSTART starts (and is swallowed) even if it equals VSTOP while stopped.
+        if (is_special(byte, VSTART) && (m_output_stopped || !is_special(byte, VSTOP))) {
+            m_output_stopped = false;
+            return 0;
+        }
+        if (is_special(byte, VSTOP)) {
+            m_output_stopped = true;
+            return 0;
+        }
+        if (m_output_stopped && (iflag & IXANY))
+            m_output_stopped = false;
+    }
 
     if (is_canonical()) {
         if ((lflag & IEXTEN) && is_special(byte, VLNEXT)) {
@@ -231,12 +245,21 @@ int TtyLineDiscipline::receive(u8 byte, EchoSink echo, void* echo_context)
     }
 
     if (used() >= buffer_size)
-        return 0; // FIXME: no flow control; the byte is lost
+        return 0; // not reached while the UART is throttled (has_room)
     put(byte);
     if (do_echo)
         echo_byte(byte);
     commit();
     return 0;
+}
+
+bool TtyLineDiscipline::has_room() const
+{
+    if (used() < buffer_size - 1)
+        return true;
+    if (is_canonical())
+        return m_read == m_commit && used() < buffer_size; // only an unfinished line: take its newline
+    return used() < buffer_size;
 }
 
 size_t TtyLineDiscipline::available() const

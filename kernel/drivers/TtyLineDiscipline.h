@@ -37,6 +37,11 @@ public:
     // (SIGINT, SIGQUIT, SIGTSTP), or 0.
     int receive(u8 byte, EchoSink echo, void* echo_context);
 
+    // Whether receive() can take another byte without losing it. False when the buffer is full
+    // of unread input; in canonical mode a line being edited that fills the buffer alone does
+    // not count (its excess is dropped, but erase, kill, the newline and signals still work),
+    // as in Linux's n_tty_receive_buf_common().
+    bool has_room() const;
     // Whether read() would return now (data, or an EOF mark in canonical mode).
     bool can_read() const { return m_read != m_commit; }
     // Readable bytes (FIONREAD): EOF marks do not count.
@@ -48,6 +53,12 @@ public:
     void flush_input();
 
     bool is_canonical() const { return m_termios.c_lflag & ICANON; }
+
+    // Output flow control (IXON): VSTOP (^S) stops output, VSTART (^Q) — or with IXANY any
+    // byte — starts it again; so do TCXONC and turning IXON off. The Tty holds writers back
+    // while it is stopped.
+    bool output_stopped() const { return m_output_stopped; }
+    void set_output_stopped(bool stopped) { m_output_stopped = stopped; }
 
 private:
     static constexpr u16 flag_delimiter = 0x100;
@@ -67,6 +78,7 @@ private:
     u16 m_ring[buffer_size];
     size_t m_read { 0 }, m_commit { 0 }, m_edit { 0 }; // ever-increasing, taken modulo buffer_size
     bool m_literal_next { false };
+    bool m_output_stopped { false };
     EchoSink m_echo { nullptr };
     void* m_echo_context { nullptr };
 };

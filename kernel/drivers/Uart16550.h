@@ -8,9 +8,15 @@ namespace sk::uart {
 
 void initialize(uptr physical_base);
 void write(const char* chars, size_t length);
-// Called from the UART interrupt: drains the receive FIFO into the receiver.
+// Called from the UART interrupt: drains the receive FIFO into the receiver while it has room.
+// When it has none the receive interrupt is turned off: the bytes wait in the FIFO (and QEMU
+// holds back what is typed after them) until the receiver calls unthrottle() — Linux's tty
+// throttling, so that typing faster than a program reads loses nothing.
 void handle_interrupt();
 using Receiver = void (*)(u8 byte);
-void set_receiver(Receiver receiver);
+using HasRoom = bool (*)();
+void set_receiver(Receiver receiver, HasRoom has_room);
+// Room again: receive interrupts resume (at once, if bytes are waiting).
+void unthrottle();
 
 } // namespace sk::uart

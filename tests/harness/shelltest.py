@@ -24,7 +24,7 @@ shell/<name>/): console.log, and <name>.t.out, the transcript with the actual ou
 place of the expected (diff it against the .t file).
 """
 import argparse
-import ast
+import codecs
 import os
 import re
 import shlex
@@ -125,7 +125,7 @@ def parse(path):
             if name == "linux-differs":
                 case.linux_differs = arg or "differs on Linux"
                 continue
-            if name not in ("send", "expect", "prompt", "sleep", "exit", "debugfs", "timeout", "setup"):
+            if name not in ("send", "expect", "prompt", "sleep", "silent", "exit", "debugfs", "timeout", "setup"):
                 raise SystemExit(f"{where}: unknown directive {name!r}")
             step = Step(name, arg, number)
             case.steps.append(step)
@@ -141,8 +141,9 @@ def parse(path):
 
 
 def unescape(text):
-    """A directive's argument with Python string escapes (\\n, \\x03, \\\\)."""
-    return ast.literal_eval('"' + text.replace('"', '\\"') + '"')
+    """A directive's argument as bytes: Python escapes (\\n, \\x03 ... \\xff: one byte each,
+    \\\\), the rest as UTF-8."""
+    return codecs.escape_decode(text.encode("utf-8"))[0]
 
 
 # ---------------------------------------------------------------------------------- judging
@@ -277,11 +278,18 @@ class Runner:
                 c.expect(step.arg, timeout)
             except console.Timeout as e:
                 raise StepFailed(str(e))
+            self.mark = c.pos  # what it matched (and all before) is consumed
         elif step.kind == "prompt":
             out, status = self.wait_prompt(timeout)
             self.check_output(step, out, status)
         elif step.kind == "sleep":
             time.sleep(float(step.arg))
+        elif step.kind == "silent":
+            before = len(c.pending_text())
+            time.sleep(float(step.arg))
+            extra = c.pending_text()[before:]
+            if extra:
+                raise StepFailed(f"output within {step.arg} s: {extra[:80]!r}")
         elif step.kind == "setup":
             try:
                 self.setup(timeout)
@@ -314,7 +322,7 @@ class Runner:
         c.send("\x03")
         time.sleep(0.3)
         token = f"@@SYNC{time.monotonic_ns() % 1000000}@@"
-        c.send(f"\necho {token}\n")
+        c.send(f"\nstty -echo; echo {token}\n")
         try:
             c.expect(re.escape(token) + r"\n" + PROMPT_RE.pattern, timeout)
         except console.Timeout as e:

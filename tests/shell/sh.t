@@ -151,7 +151,6 @@ prompt; so each job's state changes here while a foreground command runs.)
   % sleep 0.3
   % send \x03
   % prompt
-  sleep 100
   
   [130]
   $ jobs

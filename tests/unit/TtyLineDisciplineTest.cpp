@@ -207,6 +207,75 @@ TEST(TtyLineDiscipline, RawModeBufferFullDropsBytes)
     EXPECT_EQ(t.discipline->available(), TtyLineDiscipline::buffer_size);
 }
 
+// Flow control (has_room): the UART stops delivering while it is false, so nothing typed is
+// lost; a line being edited that fills the buffer by itself never stops input (its newline,
+// erase and kill must get through), as Linux's n_tty_receive_buf_common() decides.
+TEST(TtyLineDiscipline, RawModeHasNoRoomWhenFullUntilRead)
+{
+    Terminal t;
+    t.set_raw();
+    t.type(std::string(TtyLineDiscipline::buffer_size - 1, 'z'));
+    EXPECT_TRUE(t.discipline->has_room());
+    t.type("z");
+    EXPECT_FALSE(t.discipline->has_room());
+    t.read(10);
+    EXPECT_TRUE(t.discipline->has_room());
+}
+
+TEST(TtyLineDiscipline, CanonicalUnfinishedLineNeverStopsInput)
+{
+    Terminal t;
+    t.type(std::string(5000, 'a'));
+    EXPECT_TRUE(t.discipline->has_room()) << "the newline must still get in";
+    t.type("\n");
+    EXPECT_FALSE(t.discipline->has_room()) << "a full, unread line: the next byte waits (an EOF after it)";
+    EXPECT_EQ(t.read().size(), TtyLineDiscipline::buffer_size);
+    EXPECT_TRUE(t.discipline->has_room());
+    t.type("\x04");
+    EXPECT_TRUE(t.discipline->can_read());
+    EXPECT_EQ(t.read(), "") << "the EOF that waited is read as end of file";
+}
+
+TEST(TtyLineDiscipline, CanonicalReadableLinesAndAFullBufferStopInput)
+{
+    Terminal t;
+    t.type("first\n");
+    t.type(std::string(TtyLineDiscipline::buffer_size, 'b'));
+    EXPECT_FALSE(t.discipline->has_room());
+    EXPECT_EQ(t.read(), "first\n");
+    EXPECT_TRUE(t.discipline->has_room());
+}
+
+TEST(TtyLineDiscipline, IxonStopAndStartAreSwallowedAndToggleOutput)
+{
+    Terminal t;
+    t.type("a\x13");
+    EXPECT_TRUE(t.discipline->output_stopped());
+    t.type("b");
+    EXPECT_TRUE(t.discipline->output_stopped()) << "without IXANY only VSTART restarts";
+    t.type(std::string("\x11") + "c\n");
+    EXPECT_FALSE(t.discipline->output_stopped());
+    EXPECT_EQ(t.read(), "abc\n");
+}
+
+TEST(TtyLineDiscipline, IxanyAndSignalsRestartOutputAndIxonOffClearsIt)
+{
+    Terminal t;
+    auto termios = t.discipline->termios();
+    termios.c_iflag |= IXANY;
+    t.discipline->set_termios(termios);
+    t.type("\x13x");
+    EXPECT_FALSE(t.discipline->output_stopped());
+    t.type("\x13\x03"); // ^C
+    EXPECT_FALSE(t.discipline->output_stopped());
+    t.type("\x13");
+    termios.c_iflag &= ~IXON;
+    t.discipline->set_termios(termios);
+    EXPECT_FALSE(t.discipline->output_stopped());
+    t.type("\x13\n");
+    EXPECT_EQ(t.read(), "\x13\n") << "without IXON ^S is an ordinary byte";
+}
+
 TEST(TtyLineDiscipline, DefaultTermiosMatchesLinux)
 {
     auto t = TtyLineDiscipline::default_termios();
