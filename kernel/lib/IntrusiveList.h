@@ -48,6 +48,12 @@ public:
 
     T* first() const { return is_empty() ? nullptr : from_node(m_head.next); }
     T* last() const { return is_empty() ? nullptr : from_node(m_head.prev); }
+    // The element after element (which is in this list), or null at the end.
+    T* next_of(T& element) const
+    {
+        IntrusiveListNode* next = (element.*Member).next;
+        return next == &m_head ? nullptr : from_node(next);
+    }
     T* take_first()
     {
         T* element = first();

@@ -364,6 +364,7 @@ void UnixSocket::datagram_disconnected(UnixSocket& old_peer)
 {
     Queue dropped; // destroyed after the locks: dropping files may release sockets
     {
+        MutexGuard reader(m_read_mutex); // not under a reader's feet
         SpinlockGuard guard(m_lock);
         while (!m_queue.is_empty())
             dropped.append(m_queue.take_first());

@@ -21,7 +21,11 @@
 // this socket. A sender takes the receiver's lock to enqueue; two sockets are locked together
 // only in address order (lock_pair). Nothing sleeps holding a lock except through
 // WaitQueue::wait_until, which drops it. Files are never dropped under a lock (their release
-// may run another socket's release).
+// may run another socket's release). Readers also hold m_read_mutex (a sleeping lock, taken
+// first): it lets a reader copy to user memory with m_lock dropped — a fault in that copy may
+// sleep — knowing that no one else consumes or purges the segments it is reading (release
+// cannot run while a reader holds the file; the collector never picks a socket whose file a
+// reader holds; a datagram reconnect's purge takes the mutex).
 //
 // Blocking: m_wait wakes readers, acceptors, pollers and anyone waiting for a state change;
 // m_space_wait wakes senders waiting for room in this socket's receive queue and connectors
@@ -36,6 +40,7 @@
 #include <lib/RefPtr.h>
 #include <lib/Spinlock.h>
 #include <proc/Credentials.h>
+#include <proc/Mutex.h>
 #include <proc/WaitQueue.h>
 #include <sockfs/UnixControl.h>
 #include <sockfs/logic/SegmentQueue.h>
@@ -190,6 +195,7 @@ private:
     IntrusiveListNode m_all_node;     // in s_all
     std::atomic<u64> m_ino { 0 };     // its sockfs inode number; 0 until it has a file (never accepted)
     Spinlock m_lock;
+    Mutex m_read_mutex; // taken before m_lock: serializes readers, held across their copies
     WaitQueue m_wait;
     WaitQueue m_space_wait;
 

@@ -211,6 +211,54 @@ static void deliver_control(SocketReceiveResult& result, UnixControl& control, b
     result.rights = control.take_files();
 }
 
+// The reader's side of the locking: m_read_mutex serializes readers and is held while bytes are
+// copied out with m_lock dropped (ReaderCopy), so the copy may fault and sleep; it is released
+// while the reader waits for data, as Linux releases u->iolock.
+namespace {
+
+class ReaderLock {
+public:
+    explicit ReaderLock(Mutex& mutex) : m_mutex(mutex) { m_mutex.lock(); }
+    ~ReaderLock()
+    {
+        if (m_held)
+            m_mutex.unlock();
+    }
+    // Waits on queue with the mutex released, then takes the mutex and the spinlock back
+    // (in that order: the mutex may sleep).
+    template<typename Predicate>
+    Result<void> wait(const SocketTimeout& timeout, WaitQueue& queue, SpinlockGuard& guard, Predicate predicate)
+    {
+        m_mutex.unlock();
+        m_held = false;
+        auto waited = timeout.wait(queue, guard, predicate);
+        guard.unlock();
+        m_mutex.lock();
+        m_held = true;
+        guard.relock();
+        return waited;
+    }
+
+private:
+    Mutex& m_mutex;
+    bool m_held { true };
+};
+
+// SegmentQueue's copy hook: the copy to the reader's buffer runs without the spinlock.
+struct ReaderCopy {
+    SpinlockGuard& guard;
+    template<typename Fn>
+    Result<void> operator()(Fn fn) const
+    {
+        guard.unlock();
+        auto copied = fn();
+        guard.relock();
+        return copied;
+    }
+};
+
+} // namespace
+
 Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
 {
     bool peek = flags & net::msg_peek;
@@ -226,6 +274,7 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
     bool got_control = false;
     bool consumed = false;
     {
+        ReaderLock reader(m_read_mutex);
         SpinlockGuard guard(m_lock);
         if (m_state != State::Connected)
             return Error { EINVAL };
@@ -234,7 +283,7 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
                 // With credentials passed, never glue bytes of another writer onto a read.
                 if (got_control && pass_credentials && !same_writer(control, m_queue.first()->control()))
                     break;
-                auto read = m_queue.read_stream(buffer, result.copied, length - result.copied, peek, same_writer);
+                auto read = m_queue.read_stream(buffer, result.copied, length - result.copied, peek, same_writer, ReaderCopy { guard });
                 if (read.is_error()) {
                     if (result.copied)
                         break;
@@ -277,7 +326,7 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
                 guard.relock();
                 continue;
             }
-            auto waited = timeout.wait(m_wait, guard, [&] {
+            auto waited = reader.wait(timeout, m_wait, guard, [&] {
                 return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
             });
             if (waited.is_error()) {
@@ -302,6 +351,7 @@ Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const Io
     SocketReceiveResult result;
     Queue::MessageRead read;
     {
+        ReaderLock reader(m_read_mutex);
         SpinlockGuard guard(m_lock);
         if (m_type == net::sock_seqpacket && m_state != State::Connected)
             return Error { m_state == State::Listening ? EINVAL : ENOTCONN };
@@ -315,11 +365,11 @@ Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const Io
                 return result; // EOF: 0
             if (nonblocking)
                 return Error { EAGAIN };
-            TRY(timeout.wait(m_wait, guard, [&] {
+            TRY(reader.wait(timeout, m_wait, guard, [&] {
                 return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
             }));
         }
-        read = TRY(m_queue.read_message(buffer, length, peek));
+        read = TRY(m_queue.read_message(buffer, length, peek, ReaderCopy { guard }));
     }
     if (!peek)
         after_consume();

@@ -4,6 +4,7 @@
 // and (checked by the harness's leak line) nothing left behind.
 #include "unix_test_support.h"
 #include <poll.h>
+#include <sys/mman.h>
 #include <vector>
 
 using namespace unix_test;
@@ -317,4 +318,46 @@ TEST(UnixBadInput, RightsToABadControlBufferAreClosedNotLeaked)
     close(probe);
     close(sv[0]);
     close(sv[1]);
+}
+
+// A receive whose buffer is a file mapping not yet read from the disk: the copy to the user
+// faults, and the fault needs file I/O (which sleeps) in the middle of the receive.
+TEST(UnixFaults, ReceiveIntoAndSendFromFileMappingsNotYetPagedIn)
+{
+    const char* path = "/var/sockeye-recv-mapping"; // on the disk filesystem, not tmpfs
+    std::string file_path = std::string(path) + "-" + std::to_string(getpid());
+    int file = open(file_path.c_str(), O_CREAT | O_TRUNC | O_RDWR, 0600);
+    ASSERT_GE(file, 0);
+    constexpr size_t size = 256 * 1024;
+    std::string contents(size, '\0');
+    for (size_t i = 0; i < size; ++i)
+        contents[i] = static_cast<char>('a' + i % 23);
+    write_all(file, contents.data(), contents.size());
+    fsync(file);
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    for (int type : { SOCK_STREAM, SOCK_DGRAM }) {
+        if (type == SOCK_DGRAM) {
+            close(sv[0]);
+            close(sv[1]);
+            ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+        }
+        // Send from a fresh read-only mapping of the file.
+        void* source = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file, 0);
+        ASSERT_NE(source, MAP_FAILED);
+        ASSERT_EQ(send(sv[0], static_cast<char*>(source) + 3 * 4096, 1000, 0), 1000);
+        munmap(source, size);
+        // Receive into a fresh writable private mapping of it (the fault reads the file, then
+        // copies the page).
+        void* target = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, file, 0);
+        ASSERT_NE(target, MAP_FAILED);
+        char* into = static_cast<char*>(target) + 5 * 4096 + 17;
+        ASSERT_EQ(recv(sv[1], into, 1000, 0), 1000);
+        EXPECT_EQ(std::string(into, 1000), contents.substr(3 * 4096, 1000));
+        munmap(target, size);
+    }
+    close(sv[0]);
+    close(sv[1]);
+    close(file);
+    unlink(file_path.c_str());
 }

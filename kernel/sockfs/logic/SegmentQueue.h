@@ -141,23 +141,34 @@ public:
         Control control;
     };
 
+    // How a read copies into the reader's buffer: copy(fn) runs fn() — the copy — and returns
+    // its result. The kernel releases the owner's spinlock around it, because the copy may
+    // fault on the reader's memory and a fault may sleep (reading a file page, taking the
+    // address space's mutex). While the lock is dropped writers may append, but only this
+    // reader may remove segments or change the ones it reads: the owner serializes readers
+    // (UnixSocket's m_read_mutex) and keeps everyone else from purging the queue meanwhile.
+    struct CopyDirectly {
+        template<typename Fn>
+        Result<void> operator()(Fn fn) const { return fn(); }
+    };
+
     // A stream read of up to length bytes into destination (from offset on). same_writer(a, b) says whether
     // bytes with control b may follow bytes with control a in one read (always true unless
     // the reader has SO_PASSCRED). On a copy fault nothing is consumed from the faulting
     // segment; the result is EFAULT only if nothing was copied.
-    template<typename SameWriter>
-    Result<StreamRead> read_stream(const IoBuffer& destination, size_t offset, size_t length, bool peek, SameWriter same_writer)
+    template<typename SameWriter, typename Copy = CopyDirectly>
+    Result<StreamRead> read_stream(const IoBuffer& destination, size_t offset, size_t length, bool peek, SameWriter same_writer, Copy copy = {})
     {
         StreamRead result;
         bool first = true;
-        for (auto it = m_segments.begin(); it != m_segments.end() && result.copied < length; ++it) {
-            Segment& segment = *it;
-            if (!first && !same_writer(result.control, segment.control()))
+        Segment* segment = m_segments.first();
+        while (segment && result.copied < length) {
+            if (!first && !same_writer(result.control, segment->control()))
                 break;
-            bool carries_rights = segment.control().has_rights();
+            bool carries_rights = segment->control().has_rights();
             Control control;
             if (carries_rights && peek) {
-                auto clone = segment.control().try_clone();
+                auto clone = segment->control().try_clone();
                 if (clone.is_error()) {
                     if (first)
                         return clone.error();
@@ -165,29 +176,33 @@ public:
                 }
                 control = clone.release_value();
             } else if (first || carries_rights) {
-                control = segment.control().credentials_only();
+                control = segment->control().credentials_only();
             }
-            size_t chunk = min(segment.unread(), length - result.copied);
-            auto copy = destination.write(offset + result.copied, segment.data() + segment.m_consumed, chunk);
-            if (copy.is_error()) {
+            size_t chunk = min(segment->unread(), length - result.copied);
+            const u8* bytes = segment->data() + segment->m_consumed;
+            size_t at = offset + result.copied;
+            auto copied = copy([&] { return destination.write(at, bytes, chunk); });
+            if (copied.is_error()) {
                 if (first)
-                    return copy.error();
+                    return copied.error();
                 break;
             }
             result.copied += chunk;
             if (carries_rights && !peek)
-                control = std::exchange(segment.control(), Control());
+                control = std::exchange(segment->control(), Control());
             if (first || carries_rights)
                 result.control = std::move(control);
             first = false;
+            Segment* next = next_of(segment); // read with the lock held again
             if (!peek) {
-                segment.m_consumed += chunk;
+                segment->m_consumed += chunk;
                 m_bytes -= chunk;
-                if (segment.unread() == 0)
+                if (segment->unread() == 0)
                     take_first();
             }
             if (carries_rights)
                 break;
+            segment = next;
         }
         return result;
     }
@@ -199,14 +214,15 @@ public:
     };
 
     // A message read: the first segment, truncated to length; consumed unless peek.
-    Result<MessageRead> read_message(const IoBuffer& destination, size_t length, bool peek)
+    template<typename Copy = CopyDirectly>
+    Result<MessageRead> read_message(const IoBuffer& destination, size_t length, bool peek, Copy copy = {})
     {
         Segment* segment = m_segments.first();
         VERIFY(segment);
         MessageRead result;
         result.message_length = segment->m_length;
         result.copied = min(length, segment->m_length);
-        TRY(destination.write(0, segment->data(), result.copied));
+        TRY(copy([&] { return destination.write(0, segment->data(), result.copied); }));
         if (peek) {
             result.control = TRY(segment->control().try_clone());
         } else {
@@ -224,6 +240,8 @@ private:
         segment->~Segment();
         ::operator delete(segment);
     }
+
+    Segment* next_of(Segment* segment) { return m_segments.next_of(*segment); }
 
     IntrusiveList<Segment, &Segment::m_node> m_segments;
     size_t m_count { 0 };
