@@ -315,19 +315,27 @@ class Runner:
             pass
 
     def resync(self, timeout):
-        """After a failed step: interrupt whatever runs and find the prompt again."""
+        """After a failed step: find the prompt again — first by typing a marker command, then,
+        if the shell does not answer, after a ^C for whatever runs. (A ^C at an idle prompt
+        is avoided when it can be: it interrupts ash's read of its input, which leaves the
+        error flag of its stdin FILE set, and an applet ash then runs without exec inherits it:
+        busybox head reading stdin then fails with EIO, on Linux as well.)"""
         c = self.c
-        if not c.alive:
-            raise ConsoleDead("the VM has ended")
-        c.send("\x03")
-        time.sleep(0.3)
-        token = f"@@SYNC{time.monotonic_ns() % 1000000}@@"
-        c.send(f"\nstty -echo; echo {token}\n")
-        try:
-            c.expect(re.escape(token) + r"\n" + PROMPT_RE.pattern, timeout)
-        except console.Timeout as e:
-            raise ConsoleDead(f"console unresponsive after a failure ({e})")
-        self.mark = c.pos
+        for attempt, interrupt in enumerate((False, True)):
+            if not c.alive:
+                raise ConsoleDead("the VM has ended")
+            if interrupt:
+                c.send("\x03")
+                time.sleep(0.3)
+            token = f"@@SYNC{time.monotonic_ns() % 1000000}@@"
+            c.send(f"\nstty -echo; echo {token}\n")
+            try:
+                c.expect(re.escape(token) + r"\n" + PROMPT_RE.pattern, 2 if attempt == 0 else timeout)
+                self.mark = c.pos
+                return
+            except console.Timeout as e:
+                last = e
+        raise ConsoleDead(f"console unresponsive after a failure ({last})")
 
     def run_case(self, case):
         timeout = self.t.timeout
