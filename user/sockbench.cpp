@@ -224,7 +224,8 @@ double memcpy_bandwidth()
 {
     constexpr size_t size = 256 * 1024;
     constexpr size_t page = 4096;
-    char* base = static_cast<char*>(mmap(nullptr, 2 * size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    char* base = static_cast<char*>(
+        mmap(nullptr, 2 * size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     if (base == MAP_FAILED)
         die("mmap");
     char* from = base;
@@ -334,7 +335,8 @@ int main(int argc, char** argv)
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
         else {
-            fprintf(stderr, "usage: sockbench [--time SECONDS] [--rounds N] [--idle PAIRS] [--only METRIC-SUBSTRING]\n");
+            fprintf(
+                stderr, "usage: sockbench [--time SECONDS] [--rounds N] [--idle PAIRS] [--only METRIC-SUBSTRING]\n");
             return 2;
         }
     }
@@ -367,7 +369,8 @@ int main(int argc, char** argv)
             continue;
         printf("%-34s %10.1f %-5s", metrics[i].name, alone[i], metrics[i].unit);
         if (idle > 0)
-            printf(" %10.1f %-5s (%+.0f%%)", crowded[i], metrics[i].unit, alone[i] ? 100.0 * (crowded[i] - alone[i]) / alone[i] : 0.0);
+            printf(" %10.1f %-5s (%+.0f%%)", crowded[i], metrics[i].unit,
+                alone[i] ? 100.0 * (crowded[i] - alone[i]) / alone[i] : 0.0);
         printf("\n");
     }
     return 0;

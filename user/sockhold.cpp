@@ -71,7 +71,8 @@ int main(int argc, char** argv)
     sockaddr_un address = address_of(path, &length);
 
     int listener = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0 || listen(listener, 1) != 0) {
+    if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0
+        || listen(listener, 1) != 0) {
         fprintf(stderr, "sockhold: cannot listen on %s: %s\n", path, strerror(errno));
         return 1;
     }

@@ -28,7 +28,7 @@ public:
 
 private:
     RefPtr<UnixSocket> m_socket; // strong
-    Spinlock m_lock;             // guards m_metadata
+    Spinlock m_lock; // guards m_metadata
     InodeMetadata m_metadata;
 };
 

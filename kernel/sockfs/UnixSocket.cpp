@@ -74,7 +74,8 @@ Result<RefPtr<UnixSocket>> UnixSocket::try_create(int type, const SocketCredenti
     return RefPtr<UnixSocket>(socket);
 }
 
-Result<void> UnixSocket::try_create_pair(int type, const SocketCredentials& creator, RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second)
+Result<void> UnixSocket::try_create_pair(
+    int type, const SocketCredentials& creator, RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second)
 {
     auto a = TRY(try_create(type, creator));
     auto b = TRY(try_create(type, creator));
@@ -266,7 +267,8 @@ Result<void> UnixSocket::connect(OpenFile& file, const UnixAddress& address, con
 }
 
 // One attempt: EAGAIN (after waiting, when blocking) if the backlog was full.
-Result<void> UnixSocket::connect_stream(OpenFile& file, RefPtr<UnixSocket> listener, const SocketCaller& caller, const SocketTimeout& timeout)
+Result<void> UnixSocket::connect_stream(
+    OpenFile& file, RefPtr<UnixSocket> listener, const SocketCaller& caller, const SocketTimeout& timeout)
 {
     if (listener.ptr() == this)
         return Error { EINVAL }; // only a listener can be found, and a listener cannot connect
@@ -279,9 +281,8 @@ Result<void> UnixSocket::connect_stream(OpenFile& file, RefPtr<UnixSocket> liste
         if (full()) {
             if (file.is_nonblocking())
                 return Error { EAGAIN };
-            TRY(timeout.wait(listener->m_space_wait, guard, [&] {
-                return listener->m_dead || listener->m_state != State::Listening || !full();
-            }));
+            TRY(timeout.wait(listener->m_space_wait, guard,
+                [&] { return listener->m_dead || listener->m_state != State::Listening || !full(); }));
             return Error { EAGAIN };
         }
     }
@@ -303,7 +304,8 @@ Result<void> UnixSocket::connect_stream(OpenFile& file, RefPtr<UnixSocket> liste
     server->m_has_peer_credentials = true;
     server->m_address = listener->m_address;
     server->m_bound = listener->m_bound;
-    server->m_pass_credentials.store(listener->m_pass_credentials.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    server->m_pass_credentials.store(
+        listener->m_pass_credentials.load(std::memory_order_relaxed), std::memory_order_relaxed);
     server->m_send_buffer.store(listener->send_capacity(), std::memory_order_relaxed);
 
     m_state = State::Connected;

@@ -59,20 +59,20 @@ SocketCredentials current_socket_credentials();
 
 // What sockfs needs to know about the calling process; the syscall layer fills it.
 struct SocketCaller {
-    SocketCredentials ucred;        // tgid, euid, egid: SO_PEERCRED and SCM_CREDENTIALS
+    SocketCredentials ucred; // tgid, euid, egid: SO_PEERCRED and SCM_CREDENTIALS
     const Credentials& credentials; // permission checks (fs ids), in-flight accounting (uid)
-    Custody& cwd;                   // base of a relative socket path
+    Custody& cwd; // base of a relative socket path
     u32 umask { 022 };
-    u64 nofile_limit { 1024 };      // RLIMIT_NOFILE (soft), bounds the files a user has in flight
+    u64 nofile_limit { 1024 }; // RLIMIT_NOFILE (soft), bounds the files a user has in flight
 };
 
 struct SocketSendRequest {
     const IoBuffer* data { nullptr };
     size_t length { 0 };
     const UnixAddress* destination { nullptr }; // sendto / msg_name (null: none given)
-    Vector<RefPtr<OpenFile>> rights;            // SCM_RIGHTS, in the sender's order
+    Vector<RefPtr<OpenFile>> rights; // SCM_RIGHTS, in the sender's order
     const SocketCredentials* claimed_credentials { nullptr }; // SCM_CREDENTIALS, if sent
-    int flags { 0 };                            // MSG_*
+    int flags { 0 }; // MSG_*
 };
 
 // The time limit of one blocking socket call (SO_RCVTIMEO for receive and accept, SO_SNDTIMEO
@@ -85,8 +85,7 @@ public:
     Deadline deadline() const { return m_deadline; }
     bool expired() const;
 
-    template<typename Predicate>
-    Result<void> wait(WaitQueue& queue, SpinlockGuard& guard, Predicate predicate) const
+    template<typename Predicate> Result<void> wait(WaitQueue& queue, SpinlockGuard& guard, Predicate predicate) const
     {
         auto waited = queue.wait_until(guard, predicate, m_deadline);
         if (waited.is_error())
@@ -100,10 +99,10 @@ private:
 };
 
 struct SocketReceiveResult {
-    size_t copied { 0 };     // bytes written to the buffer
-    size_t result { 0 };     // recvmsg's return value (the full length with MSG_TRUNC on a message socket)
+    size_t copied { 0 }; // bytes written to the buffer
+    size_t result { 0 }; // recvmsg's return value (the full length with MSG_TRUNC on a message socket)
     int message_flags { 0 }; // msg_flags: MSG_TRUNC (the syscall layer adds MSG_CTRUNC)
-    UnixAddress source;      // msg_name: the sender's address (unnamed: msg_namelen 0)
+    UnixAddress source; // msg_name: the sender's address (unnamed: msg_namelen 0)
     bool has_source { false };
     bool has_credentials { false }; // SO_PASSCRED: report SCM_CREDENTIALS
     SocketCredentials credentials;
@@ -117,7 +116,8 @@ public:
     // EINVAL/ESOCKTNOSUPPORT for an unknown type (the syscall layer masks SOCK_* flags off).
     static Result<RefPtr<UnixSocket>> try_create(int type, const SocketCredentials& creator);
     // socketpair(): two sockets connected to each other, each with the other's credentials.
-    static Result<void> try_create_pair(int type, const SocketCredentials& creator, RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second);
+    static Result<void> try_create_pair(
+        int type, const SocketCredentials& creator, RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second);
     ~UnixSocket();
 
     // The socket behind an OpenFile, or null when the file is not a socket (ENOTSOCK).
@@ -171,29 +171,34 @@ private:
 
     // Connection setup and teardown.
     Result<RefPtr<UnixSocket>> find_peer(const UnixAddress& address, const SocketCaller& caller);
-    Result<void> connect_stream(OpenFile& file, RefPtr<UnixSocket> listener, const SocketCaller& caller, const SocketTimeout& timeout);
+    Result<void> connect_stream(
+        OpenFile& file, RefPtr<UnixSocket> listener, const SocketCaller& caller, const SocketTimeout& timeout);
     Result<void> connect_datagram(RefPtr<UnixSocket> peer);
     void datagram_disconnected(UnixSocket& old_peer);
     Result<void> autobind();
     void release(bool embryo);
 
     // Data transfer.
-    Result<size_t> send_stream(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketTimeout& timeout);
-    Result<size_t> send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketCaller* caller, const SocketTimeout& timeout);
-    Result<SocketReceiveResult> receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout);
-    Result<SocketReceiveResult> receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout);
+    Result<size_t> send_stream(
+        OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketTimeout& timeout);
+    Result<size_t> send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control,
+        const SocketCaller* caller, const SocketTimeout& timeout);
+    Result<SocketReceiveResult> receive_stream(
+        OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout);
+    Result<SocketReceiveResult> receive_message(
+        OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout);
     RefPtr<UnixSocket> peer();
     size_t send_capacity() const { return m_send_buffer.load(std::memory_order_relaxed); }
     void after_consume();
 
     bool shutdown_bits(u8 bits) const { return m_shutdown.load(std::memory_order_acquire) & bits; }
     static constexpr u8 receive_shutdown = 1; // RCV_SHUTDOWN
-    static constexpr u8 send_shutdown = 2;    // SEND_SHUTDOWN
+    static constexpr u8 send_shutdown = 2; // SEND_SHUTDOWN
 
     const int m_type;
     IntrusiveListNode m_backlog_node; // in a listener's m_backlog
-    IntrusiveListNode m_all_node;     // in s_all
-    std::atomic<u64> m_ino { 0 };     // its sockfs inode number; 0 until it has a file (never accepted)
+    IntrusiveListNode m_all_node; // in s_all
+    std::atomic<u64> m_ino { 0 }; // its sockfs inode number; 0 until it has a file (never accepted)
     Spinlock m_lock;
     Mutex m_read_mutex; // taken before m_lock: serializes readers, held across their copies
     WaitQueue m_wait;
@@ -203,29 +208,29 @@ private:
     State m_state { State::Unconnected };
     bool m_dead { false };
     bool m_bound { false };
-    int m_error { 0 };                 // sk_err: reported once, then cleared
-    RefPtr<UnixSocket> m_peer;         // strong: the other end of the connection
-    Queue m_queue;                     // what this socket reads
+    int m_error { 0 }; // sk_err: reported once, then cleared
+    RefPtr<UnixSocket> m_peer; // strong: the other end of the connection
+    Queue m_queue; // what this socket reads
     IntrusiveList<UnixSocket, &UnixSocket::m_backlog_node> m_backlog; // pending connections (each referenced)
     size_t m_backlog_length { 0 };
     size_t m_max_backlog { 0 };
     SocketCredentials m_peer_credentials; // SO_PEERCRED
     bool m_has_peer_credentials { false };
 
-    UnixAddress m_address;             // set once by bind/autobind (m_bound), then read-only
-    RefPtr<Inode> m_node;              // strong: the S_IFSOCK node of a path bind
+    UnixAddress m_address; // set once by bind/autobind (m_bound), then read-only
+    RefPtr<Inode> m_node; // strong: the S_IFSOCK node of a path bind
     std::atomic<u8> m_shutdown { 0 };
     std::atomic<bool> m_pass_credentials { false };
     std::atomic<size_t> m_send_buffer { net::default_buffer_size };
     std::atomic<size_t> m_receive_buffer { net::default_buffer_size };
     std::atomic<u64> m_receive_timeout { 0 }; // SO_RCVTIMEO in ns, 0 = none
-    std::atomic<u64> m_send_timeout { 0 };    // SO_SNDTIMEO in ns, 0 = none
+    std::atomic<u64> m_send_timeout { 0 }; // SO_SNDTIMEO in ns, 0 = none
     SocketCredentials m_creator;
 
     // The garbage collector's bookkeeping, guarded by its lock.
-    OpenFile* m_file { nullptr };       // the one OpenFile of this socket (weak; set by sockfs)
-    IntrusiveListNode m_inflight_node;  // in the collector's list while m_inflight > 0
-    u64 m_inflight { 0 };               // references to m_file sitting in queues
+    OpenFile* m_file { nullptr }; // the one OpenFile of this socket (weak; set by sockfs)
+    IntrusiveListNode m_inflight_node; // in the collector's list while m_inflight > 0
+    u64 m_inflight { 0 }; // references to m_file sitting in queues
     u64 m_gc_refs { 0 };
     bool m_gc_candidate { false };
 

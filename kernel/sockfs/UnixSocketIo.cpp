@@ -7,8 +7,8 @@
 // queued messages (Linux's unix_recvq_full).
 #include <arch/Arch.h>
 #include <asm-generic/poll.h>
-#include <linux/sockios.h>
 #include <lib/IoBuffer.h>
+#include <linux/sockios.h>
 #include <sockfs/UnixSocket.h>
 #include <vfs/PollTable.h>
 
@@ -50,7 +50,8 @@ Result<size_t> UnixSocket::send(OpenFile& file, SocketSendRequest& request, cons
         if (request.rights.size() > net::scm_max_fd)
             return Error { EINVAL };
         bool exempt = caller->credentials.is_superuser();
-        control.rights = TRY(InFlightFiles::try_create(std::move(request.rights), caller->credentials.uid, caller->nofile_limit, exempt));
+        control.rights = TRY(InFlightFiles::try_create(
+            std::move(request.rights), caller->credentials.uid, caller->nofile_limit, exempt));
     }
     SocketTimeout timeout(m_send_timeout.load(std::memory_order_relaxed));
     if (m_type == net::sock_stream)
@@ -58,7 +59,8 @@ Result<size_t> UnixSocket::send(OpenFile& file, SocketSendRequest& request, cons
     return send_datagram(file, request, control, caller, timeout);
 }
 
-Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketTimeout& timeout)
+Result<size_t> UnixSocket::send_stream(
+    OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketTimeout& timeout)
 {
     RefPtr<UnixSocket> other;
     {
@@ -83,7 +85,9 @@ Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& reques
         size_t chunk;
         {
             SpinlockGuard guard(other->m_lock);
-            auto broken = [&] { return other->m_dead || other->shutdown_bits(receive_shutdown) || shutdown_bits(send_shutdown); };
+            auto broken = [&] {
+                return other->m_dead || other->shutdown_bits(receive_shutdown) || shutdown_bits(send_shutdown);
+            };
             auto has_room = [&] { return other->m_queue.charge() < capacity; };
             if (!broken() && !has_room()) {
                 if (nonblocking)
@@ -99,7 +103,8 @@ Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& reques
             chunk = min(request.length - sent, min(max_segment, max<size_t>(room, 1)));
         }
         // Only the first segment carries the control data (rights included).
-        UnixControl segment_control = sent ? control.credentials_only() : std::exchange(control, control.credentials_only());
+        UnixControl segment_control
+            = sent ? control.credentials_only() : std::exchange(control, control.credentials_only());
         auto segment = Queue::try_create_segment(*request.data, sent, chunk, std::move(segment_control));
         if (segment.is_error())
             return sent ? Result<size_t>(sent) : segment.error();
@@ -117,7 +122,8 @@ Result<size_t> UnixSocket::send_stream(OpenFile& file, SocketSendRequest& reques
     return sent;
 }
 
-Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control, const SocketCaller* caller, const SocketTimeout& timeout)
+Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& request, UnixControl& control,
+    const SocketCaller* caller, const SocketTimeout& timeout)
 {
     RefPtr<UnixSocket> other;
     {
@@ -171,7 +177,8 @@ Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& requ
         if (nonblocking)
             return Error { EAGAIN };
         TRY(timeout.wait(other->m_space_wait, guard, [&] {
-            return other->m_dead || other->shutdown_bits(receive_shutdown) || other->m_queue.count() <= net::default_max_dgram_qlen;
+            return other->m_dead || other->shutdown_bits(receive_shutdown)
+                || other->m_queue.count() <= net::default_max_dgram_qlen;
         }));
     }
     other->m_queue.append(std::move(segment));
@@ -218,7 +225,11 @@ namespace {
 
 class ReaderLock {
 public:
-    explicit ReaderLock(Mutex& mutex) : m_mutex(mutex) { m_mutex.lock(); }
+    explicit ReaderLock(Mutex& mutex)
+        : m_mutex(mutex)
+    {
+        m_mutex.lock();
+    }
     ~ReaderLock()
     {
         if (m_held)
@@ -247,8 +258,7 @@ private:
 // SegmentQueue's copy hook: the copy to the reader's buffer runs without the spinlock.
 struct ReaderCopy {
     SpinlockGuard& guard;
-    template<typename Fn>
-    Result<void> operator()(Fn fn) const
+    template<typename Fn> Result<void> operator()(Fn fn) const
     {
         guard.unlock();
         auto copied = fn();
@@ -259,7 +269,8 @@ struct ReaderCopy {
 
 } // namespace
 
-Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
+Result<SocketReceiveResult> UnixSocket::receive_stream(
+    OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
 {
     bool peek = flags & net::msg_peek;
     bool nonblocking = is_nonblocking(file, flags);
@@ -283,7 +294,8 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
                 // With credentials passed, never glue bytes of another writer onto a read.
                 if (got_control && pass_credentials && !same_writer(control, m_queue.first()->control()))
                     break;
-                auto read = m_queue.read_stream(buffer, result.copied, length - result.copied, peek, same_writer, ReaderCopy { guard });
+                auto read = m_queue.read_stream(
+                    buffer, result.copied, length - result.copied, peek, same_writer, ReaderCopy { guard });
                 if (read.is_error()) {
                     if (result.copied)
                         break;
@@ -326,9 +338,8 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
                 guard.relock();
                 continue;
             }
-            auto waited = reader.wait(timeout, m_wait, guard, [&] {
-                return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
-            });
+            auto waited = reader.wait(timeout, m_wait, guard,
+                [&] { return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown); });
             if (waited.is_error()) {
                 if (result.copied)
                     break;
@@ -344,7 +355,8 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(OpenFile& file, const IoB
     return result;
 }
 
-Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
+Result<SocketReceiveResult> UnixSocket::receive_message(
+    OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
 {
     bool peek = flags & net::msg_peek;
     bool nonblocking = is_nonblocking(file, flags);
@@ -365,9 +377,8 @@ Result<SocketReceiveResult> UnixSocket::receive_message(OpenFile& file, const Io
                 return result; // EOF: 0
             if (nonblocking)
                 return Error { EAGAIN };
-            TRY(reader.wait(timeout, m_wait, guard, [&] {
-                return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown);
-            }));
+            TRY(reader.wait(timeout, m_wait, guard,
+                [&] { return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown); }));
         }
         read = TRY(m_queue.read_message(buffer, length, peek, ReaderCopy { guard }));
     }

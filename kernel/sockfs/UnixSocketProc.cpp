@@ -35,7 +35,8 @@ void describe_sockstat(FormatSink sink, void* context)
 struct Publish {
     Publish()
     {
-        if (!proc_register_net_file("unix", UnixSocket::describe_all) || !proc_register_net_file("sockstat", describe_sockstat))
+        if (!proc_register_net_file("unix", UnixSocket::describe_all)
+            || !proc_register_net_file("sockstat", describe_sockstat))
             kprintf("sockfs: cannot publish /proc/net files\n");
     }
 } s_publish;

@@ -94,7 +94,8 @@ static Result<void> check_claimed_credentials(const UserCredentials& claim, cons
 // and the buffer (CMSG_OK, EINVAL); SOL_SOCKET ones must be SCM_RIGHTS (at most SCM_MAX_FD
 // descriptors in all, EINVAL; each open, EBADF) or SCM_CREDENTIALS (exactly one ucred); other
 // levels are ignored, as Linux does for Unix sockets.
-static Result<void> parse_send_control(const u8* control, size_t length, SendControl& out, const CurrentSocketCaller& caller)
+static Result<void> parse_send_control(
+    const u8* control, size_t length, SendControl& out, const CurrentSocketCaller& caller)
 {
     size_t offset = 0;
     while (length - offset >= sizeof(ControlHeader)) {
@@ -142,7 +143,8 @@ static Result<void> parse_send_control(const u8* control, size_t length, SendCon
 }
 
 // The control buffer copied in (ENOBUFS beyond optmem_max or INT_MAX, EFAULT), then parsed.
-static Result<void> copy_in_send_control(uptr user_control, u64 length, SendControl& out, const CurrentSocketCaller& caller)
+static Result<void> copy_in_send_control(
+    uptr user_control, u64 length, SendControl& out, const CurrentSocketCaller& caller)
 {
     if (length > 0x7fffffff || length > optmem_max)
         return Error { ENOBUFS };
@@ -164,7 +166,8 @@ static Result<void> parse_destination(UnixSocket& socket, const KernelSockaddr& 
     return {};
 }
 
-static Result<size_t> send_on(SocketDescriptor& descriptor, SocketSendRequest& request, const CurrentSocketCaller& caller)
+static Result<size_t> send_on(
+    SocketDescriptor& descriptor, SocketSendRequest& request, const CurrentSocketCaller& caller)
 {
     auto sent = descriptor.socket->send(*descriptor.file, request, &caller.get());
     if (sent.is_error() && sent.error().code == EPIPE && descriptor.socket->raises_sigpipe()
@@ -384,7 +387,8 @@ static Result<long> sys_recvfrom(const SyscallArguments& a)
     uptr user_address_length = a.a5;
     TRY(check_user_range(user_buffer, length));
     auto descriptor = TRY(socket_descriptor(static_cast<int>(a.a0)));
-    auto received = TRY(descriptor.socket->receive(*descriptor.file, IoBuffer::user(user_buffer, length), length, flags));
+    auto received
+        = TRY(descriptor.socket->receive(*descriptor.file, IoBuffer::user(user_buffer, length), length, flags));
     received.rights.clear(); // no control buffer: passed files are closed
     if (user_address)
         TRY(copy_source_out(received, user_address, user_address_length));
@@ -394,7 +398,8 @@ REGISTER_SYSCALL(__NR_recvfrom, sys_recvfrom);
 
 // ____sys_recvmsg for the header at user_header (already copied in): receives, writes the
 // control messages, then msg_name/msg_namelen, msg_flags and msg_controllen.
-static Result<size_t> receive_message(SocketDescriptor& descriptor, uptr user_header, const UserMessageHeader& header, int flags)
+static Result<size_t> receive_message(
+    SocketDescriptor& descriptor, uptr user_header, const UserMessageHeader& header, int flags)
 {
     if (header.name && header.name_length < 0)
         return Error { EINVAL };
@@ -443,7 +448,8 @@ static Result<long> sys_recvmmsg(const SyscallArguments& a)
         TRY(copy_from_user(&timeout, user_timeout, sizeof timeout));
         if (timeout.seconds < 0 || timeout.nanoseconds < 0 || timeout.nanoseconds >= 1000000000)
             return Error { EINVAL };
-        deadline = arch::monotonic_ns() + static_cast<u64>(timeout.seconds) * 1000000000 + static_cast<u64>(timeout.nanoseconds);
+        deadline = arch::monotonic_ns() + static_cast<u64>(timeout.seconds) * 1000000000
+            + static_cast<u64>(timeout.nanoseconds);
     }
     auto descriptor = TRY(socket_descriptor(static_cast<int>(a.a0)));
     u32 done = 0;

@@ -82,7 +82,8 @@ TEST(UnixTimeouts, SndtimeoEndsABlockedSendWithEagainOrAPartialCount)
 
 TEST(UnixTimeouts, ASignalEndsATimedReceiveWithEintrEvenUnderSaRestart)
 {
-    struct sigaction action {}, old;
+    struct sigaction action {
+    }, old;
     action.sa_handler = on_alarm;
     action.sa_flags = SA_RESTART;
     sigaction(SIGALRM, &action, &old);
@@ -274,8 +275,8 @@ TEST(UnixProc, NetUnixListsAListeningSocketWithItsPath)
         fields >> refcount >> protocol >> flags >> type >> state >> inode;
         EXPECT_EQ(protocol, "00000000");
         EXPECT_EQ(flags, "00010000"); // __SO_ACCEPTCON: listening
-        EXPECT_EQ(type, "0001");      // SOCK_STREAM
-        EXPECT_EQ(state, "01");       // SS_UNCONNECTED
+        EXPECT_EQ(type, "0001"); // SOCK_STREAM
+        EXPECT_EQ(state, "01"); // SS_UNCONNECTED
         EXPECT_EQ(inode, info.st_ino);
         found = true;
     }

@@ -13,8 +13,7 @@ namespace {
 
 // Forks a child that runs body (expected to block forever), kills it after a moment and
 // checks that it died of the SIGKILL.
-template<typename Body>
-void kill_while_blocked(Body body)
+template<typename Body> void kill_while_blocked(Body body)
 {
     pid_t child = fork();
     if (child == 0) {

@@ -49,8 +49,8 @@ Result<void> generate_net_file(u32 index, ProcText& text)
 {
     if (index >= proc_net_file_count())
         return Error { ENOENT };
-    s_files[index].generate(
-        [](void* context, const char* chars, size_t length) { static_cast<ProcText*>(context)->append_bytes(chars, length); },
+    s_files[index].generate([](void* context, const char* chars,
+                                size_t length) { static_cast<ProcText*>(context)->append_bytes(chars, length); },
         &text);
     return text.status();
 }

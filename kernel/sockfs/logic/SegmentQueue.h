@@ -28,8 +28,7 @@
 
 namespace sk {
 
-template<typename Control>
-class SegmentQueue {
+template<typename Control> class SegmentQueue {
 public:
     // Per-segment memory charged on top of the payload (Linux charges an sk_buff's truesize).
     static constexpr size_t segment_overhead = 512;
@@ -46,7 +45,11 @@ public:
 
     private:
         friend class SegmentQueue;
-        Segment(size_t length, Control&& control) : m_control(std::move(control)), m_length(length) { }
+        Segment(size_t length, Control&& control)
+            : m_control(std::move(control))
+            , m_length(length)
+        {
+        }
 
         IntrusiveListNode m_node;
         Control m_control;
@@ -58,8 +61,14 @@ public:
     class OwnedSegment {
     public:
         OwnedSegment() = default;
-        explicit OwnedSegment(Segment* segment) : m_segment(segment) { }
-        OwnedSegment(OwnedSegment&& other) : m_segment(std::exchange(other.m_segment, nullptr)) { }
+        explicit OwnedSegment(Segment* segment)
+            : m_segment(segment)
+        {
+        }
+        OwnedSegment(OwnedSegment&& other)
+            : m_segment(std::exchange(other.m_segment, nullptr))
+        {
+        }
         OwnedSegment& operator=(OwnedSegment&& other)
         {
             if (this != &other) {
@@ -83,7 +92,8 @@ public:
     ~SegmentQueue() { clear(); }
 
     // Allocates a segment and copies length bytes from source (at offset) into it.
-    static Result<OwnedSegment> try_create_segment(const IoBuffer& source, size_t offset, size_t length, Control control)
+    static Result<OwnedSegment> try_create_segment(
+        const IoBuffer& source, size_t offset, size_t length, Control control)
     {
         void* memory = ::operator new(sizeof(Segment) + length, std::nothrow);
         if (!memory)
@@ -105,7 +115,7 @@ public:
 
     bool is_empty() const { return m_count == 0; }
     size_t count() const { return m_count; }
-    size_t bytes() const { return m_bytes; }   // unread payload (FIONREAD on a stream)
+    size_t bytes() const { return m_bytes; } // unread payload (FIONREAD on a stream)
     size_t charge() const { return m_charge; } // payload + overhead, against the buffer size
     Segment* first() const { return m_segments.first(); }
 
@@ -128,8 +138,7 @@ public:
             take_first();
     }
 
-    template<typename Callback>
-    void for_each(Callback callback)
+    template<typename Callback> void for_each(Callback callback)
     {
         for (auto& segment : m_segments)
             callback(segment);
@@ -148,8 +157,7 @@ public:
     // reader may remove segments or change the ones it reads: the owner serializes readers
     // (UnixSocket's m_read_mutex) and keeps everyone else from purging the queue meanwhile.
     struct CopyDirectly {
-        template<typename Fn>
-        Result<void> operator()(Fn fn) const { return fn(); }
+        template<typename Fn> Result<void> operator()(Fn fn) const { return fn(); }
     };
 
     // A stream read of up to length bytes into destination (from offset on). same_writer(a, b) says whether
@@ -157,7 +165,8 @@ public:
     // the reader has SO_PASSCRED). On a copy fault nothing is consumed from the faulting
     // segment; the result is EFAULT only if nothing was copied.
     template<typename SameWriter, typename Copy = CopyDirectly>
-    Result<StreamRead> read_stream(const IoBuffer& destination, size_t offset, size_t length, bool peek, SameWriter same_writer, Copy copy = {})
+    Result<StreamRead> read_stream(
+        const IoBuffer& destination, size_t offset, size_t length, bool peek, SameWriter same_writer, Copy copy = {})
     {
         StreamRead result;
         bool first = true;

@@ -17,8 +17,8 @@ constexpr int sock_raw = 3;
 constexpr int sock_seqpacket = 5;
 constexpr int sock_max = 11;
 constexpr int sock_type_mask = 0xf;
-constexpr int sock_nonblock = 04000;    // O_NONBLOCK
-constexpr int sock_cloexec = 02000000;  // O_CLOEXEC
+constexpr int sock_nonblock = 04000; // O_NONBLOCK
+constexpr int sock_cloexec = 02000000; // O_CLOEXEC
 
 constexpr int msg_oob = 0x1;
 constexpr int msg_peek = 0x2;

@@ -23,8 +23,7 @@
 
 namespace sk {
 
-template<typename T>
-class SocketNameTable {
+template<typename T> class SocketNameTable {
 public:
     using NodeKey = std::pair<u32, u64>;
 
