@@ -8,6 +8,8 @@
 #include <linux/auxvec.h>
 #include <linux/elf.h>
 #include <proc/Exec.h>
+#include <proc/Lifecycle.h>
+#include <proc/RobustList.h>
 #include <proc/Scheduler.h>
 #include <string.h>
 #include <vfs/InodeFile.h>
@@ -18,7 +20,6 @@ namespace sk {
 
 static constexpr uptr pie_load_base = 0x40000000ul;
 static constexpr size_t stack_size = 8ul << 20;
-static constexpr size_t max_argument_bytes = 512 * 1024; // E2BIG beyond this
 static constexpr int max_script_depth = 4;
 static constexpr size_t max_program_headers = 64;
 
@@ -249,15 +250,29 @@ Result<KString> parse_script(Inode& inode, ExecArguments& arguments, StringView 
 
 } // namespace
 
+// Linux's bprm_stack_limits: the strings (the path, argv, envp with their NULs) may use a
+// quarter of RLIMIT_STACK, at most 6 MiB and at least 128 KiB, less a pointer for each.
+static Result<void> check_argument_size(Process& process, StringView path, const ExecArguments& arguments)
+{
+    constexpr u64 RLIMIT_STACK = 3, ceiling = 6ul << 20, floor = 128ul << 10;
+    u64 limit = min(process.limit(RLIMIT_STACK).current / 4, ceiling);
+    limit = max(limit, floor);
+    u64 pointers = (max<size_t>(arguments.argv.size(), 1) + arguments.envp.size()) * sizeof(uptr);
+    if (limit <= pointers)
+        return Error { E2BIG };
+    u64 strings = path.length() + 1;
+    for (auto& s : arguments.argv)
+        strings += s.length() + 1;
+    for (auto& s : arguments.envp)
+        strings += s.length() + 1;
+    if (strings > limit - pointers)
+        return Error { E2BIG };
+    return {};
+}
+
 Result<void> exec(Process& process, Custody& base, StringView original_path, ExecArguments& arguments)
 {
-    size_t total = 0;
-    for (auto& s : arguments.argv)
-        total += s.length() + 1 + sizeof(uptr);
-    for (auto& s : arguments.envp)
-        total += s.length() + 1 + sizeof(uptr);
-    if (total > max_argument_bytes)
-        return Error { E2BIG };
+    TRY(check_argument_size(process, original_path, arguments));
 
     auto& vfs = VirtualFileSystem::the();
     auto credentials = process.credentials();
@@ -290,6 +305,13 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
         TRY(check_elf(inode, header, phdrs));
         break;
     }
+
+    // The other threads end here, before the address space changes under them (Linux's
+    // de_thread), and the robust futexes this thread holds are released while their memory
+    // is still mapped.
+    TRY(become_only_thread());
+    Thread* thread = scheduler::current();
+    exit_robust_list(*thread);
 
     // Build the new address space while the old one is still intact.
     auto old_space = process.address_space_ref();
@@ -336,7 +358,10 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
     memcpy(short_name, name.chars(), n);
     short_name[n] = '\0';
     process.set_name(short_name);
+    thread->set_name(short_name);
     process.set_executable(custody);
+    process.did_exec = true;
+    thread->clear_child_tid = 0;
     size_t line_length = 0;
     for (auto& s : arguments.argv)
         line_length += s.length() + 1;
@@ -352,7 +377,6 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
         delete[] line;
     }
 
-    Thread* thread = scheduler::current();
     thread->altstack_base = 0;
     thread->altstack_size = 0;
     thread->altstack_flags = 2;

@@ -1,4 +1,7 @@
-// A fixed table of hash buckets; each waiter is a stack record linked into its bucket.
+// A fixed table of hash buckets; each waiter is a stack record linked into its bucket while
+// it sleeps. The bucket lock orders "check the word, then sleep" against "change the word,
+// then wake": a waker that changed the word before taking the lock finds the waiter queued.
+#include <arch/Arch.h>
 #include <lib/UserCopy.h>
 #include <proc/Futex.h>
 #include <proc/Process.h>
@@ -13,7 +16,6 @@ struct FutexWaiter {
     Key key;
     u32 bitset;
     bool woken { false };
-    Thread* thread;
     IntrusiveListNode node;
 };
 struct Bucket {
@@ -30,23 +32,34 @@ Bucket& bucket_for(const Key& key)
     hash ^= hash >> 17;
     return s_buckets[hash % bucket_count];
 }
+
+Result<Key> key_for(uptr address, bool shared)
+{
+    if (address % 4)
+        return Error { EINVAL };
+    if (address >= arch::user_space_end || address + 4 > arch::user_space_end)
+        return Error { EFAULT };
+    auto& space = Process::current().address_space();
+    if (shared)
+        return space.memory_key(address);
+    return Key { &space, address };
+}
 } // namespace
 
-Result<void> futex_wait(uptr address, u32 expected, Deadline deadline, u32 bitset)
+Result<void> futex_wait(uptr address, u32 expected, Deadline deadline, u32 bitset, bool shared)
 {
-    if (address % 4 || bitset == 0)
+    if (bitset == 0)
         return Error { EINVAL };
-    // The key names the memory, not the address: shared memory matches across processes.
-    Key key = TRY(Process::current().address_space().memory_key(address));
-    Bucket& bucket = bucket_for(key);
+    Key key = TRY(key_for(address, shared));
+    // Fault the word in now, so that the read under the bucket lock does not sleep.
     u32 value;
-    // Fault the page in first: under the bucket's spinlock a fault must not have to sleep.
     TRY(copy_from_user(&value, address, sizeof(value)));
+    Bucket& bucket = bucket_for(key);
     SpinlockGuard guard(bucket.lock);
     TRY(copy_from_user(&value, address, sizeof(value)));
     if (value != expected)
         return Error { EAGAIN };
-    FutexWaiter waiter { key, bitset, false, scheduler::current(), {} };
+    FutexWaiter waiter { key, bitset, false, {} };
     bucket.waiters.append(waiter);
     auto result = bucket.queue.wait_until(guard, [&] { return waiter.woken; }, deadline);
     if (waiter.node.is_linked())
@@ -56,22 +69,19 @@ Result<void> futex_wait(uptr address, u32 expected, Deadline deadline, u32 bitse
     return result;
 }
 
-int futex_wake(uptr address, int count, u32 bitset)
+Result<int> futex_wake(uptr address, int count, u32 bitset, bool shared)
 {
-    Process* process = Process::current_or_null();
-    if (!process)
-        return 0;
-    auto key = process->address_space().memory_key(address);
-    if (key.is_error())
-        return 0;
-    Bucket& bucket = bucket_for(key.value());
+    if (bitset == 0)
+        return Error { EINVAL };
+    Key key = TRY(key_for(address, shared));
+    Bucket& bucket = bucket_for(key);
     int woken = 0;
     {
         SpinlockGuard guard(bucket.lock);
         for (auto& waiter : bucket.waiters) {
             if (woken >= count)
                 break;
-            if (waiter.key == key.value() && (waiter.bitset & bitset)) {
+            if (waiter.key == key && (waiter.bitset & bitset)) {
                 waiter.woken = true;
                 bucket.waiters.remove(waiter);
                 ++woken;

@@ -1,6 +1,9 @@
-// Futexes: threads sleep on a user address until another thread wakes that address.
-// Keyed by (address space, user address) for private futexes; shared futexes between
-// processes are keyed the same way after fork (FIXME: key shared mappings by frame).
+// Futexes: threads sleep on a user word until another thread wakes that word.
+//
+// A futex is identified by a key: for a private futex (FUTEX_PRIVATE_FLAG) the address space
+// and the address; for a shared one what AddressSpace::memory_key says (the memory object
+// and offset of shared memory, so that processes mapping it at different addresses meet;
+// private memory keys as a private futex does).
 #pragma once
 
 #include <lib/Result.h>
@@ -9,9 +12,12 @@
 
 namespace sk {
 
-// FUTEX_WAIT(_BITSET): sleeps if *address == expected; EAGAIN otherwise; ETIMEDOUT; ERESTARTSYS.
-Result<void> futex_wait(uptr address, u32 expected, Deadline deadline, u32 bitset);
-// FUTEX_WAKE(_BITSET): wakes up to count waiters; returns how many.
-int futex_wake(uptr address, int count, u32 bitset = 0xffffffff);
+constexpr u32 FUTEX_BITSET_MATCH_ANY = 0xffffffff;
+
+// FUTEX_WAIT(_BITSET): sleeps if *address == expected; EAGAIN otherwise; ETIMEDOUT;
+// ERESTARTSYS on a signal; EINVAL for a misaligned address or an empty bitset; EFAULT.
+Result<void> futex_wait(uptr address, u32 expected, Deadline deadline, u32 bitset, bool shared);
+// FUTEX_WAKE(_BITSET): wakes up to count waiters whose bitset meets `bitset`; returns how many.
+Result<int> futex_wake(uptr address, int count, u32 bitset, bool shared);
 
 } // namespace sk

@@ -101,7 +101,7 @@ int run_init()
     static InitStart start;
     start = { init.ptr(), 0 };
     TrapFrame frame {};
-    auto thread = Thread::try_create_user(*init, frame);
+    auto thread = Thread::try_create_user(*init, frame, static_cast<u32>(init->pid()));
     if (thread.is_error()) {
         kprintf("sockeye: cannot create init's thread\n");
         return 1;

@@ -1,13 +1,23 @@
-// clone/exit/wait. The process table lock guards parent/child links, zombie state and the
-// child_generation counter a waiting parent sleeps on.
+// clone, exit and exec's de_thread.
+//
+// A process lives from clone to the reap of its zombie: it holds one reference on itself
+// (dropped by the reaper, or at once when its parent ignores SIGCHLD) and each of its threads
+// holds one more (dropped as the thread exits). The last thread to exit releases what a
+// zombie does not need (files, cwd, address space), reparents the children to init, turns
+// the process into a zombie and notifies the parent — all of which happens under
+// g_process_table_lock, which guards parent/child links, thread lists, pids and zombie state.
 #include <arch/Arch.h>
 #include <drivers/Tty.h>
 #include <lib/UserCopy.h>
 #include <proc/Futex.h>
+#include <proc/JobControl.h>
 #include <proc/Lifecycle.h>
+#include <proc/Pid.h>
+#include <proc/RobustList.h>
 #include <proc/Scheduler.h>
 #include <proc/SignalDelivery.h>
 #include <proc/SignalNumbers.h>
+#include <proc/WaitQueue.h>
 
 namespace sk {
 
@@ -15,15 +25,9 @@ static Process* s_init;
 Process* init_process() { return s_init; }
 void set_init_process(Process* process) { s_init = process; }
 
-// Linux clone flags
-enum : u64 {
-    CloneFlag_VM = 0x100, CloneFlag_FS = 0x200, CloneFlag_FILES = 0x400, CloneFlag_SIGHAND = 0x800, CloneFlag_PIDFD = 0x1000,
-    CloneFlag_VFORK = 0x4000, CloneFlag_PARENT = 0x8000, CloneFlag_THREAD = 0x10000, CloneFlag_SYSVSEM = 0x40000,
-    CloneFlag_SETTLS = 0x80000, CloneFlag_PARENT_SETTID = 0x100000, CloneFlag_CHILD_CLEARTID = 0x200000,
-    CloneFlag_CHILD_SETTID = 0x1000000,
-};
+static constexpr int RLIMIT_NPROC = 6;
 
-static Result<Thread*> create_thread(Process& process, const CloneRequest& request)
+static Result<Thread*> create_thread(Process& process, const CloneRequest& request, u32 tid)
 {
     Thread* current = scheduler::current();
     TrapFrame frame = current->trap_frame();
@@ -32,12 +36,79 @@ static Result<Thread*> create_thread(Process& process, const CloneRequest& reque
         frame.sp() = request.stack;
     if (request.flags & CloneFlag_SETTLS)
         frame.tp() = request.tls;
-    Thread* thread = TRY(Thread::try_create_user(process, frame));
+    Thread* thread = TRY(Thread::try_create_user(process, frame, tid));
     save_fp_state(&thread->m_fp);
     thread->signal_mask = current->signal_mask;
+    thread->set_name(current->name());
     if (request.flags & CloneFlag_CHILD_CLEARTID)
         thread->clear_child_tid = request.child_tid;
+    // A new process keeps the alternate stack (fork); a thread sharing the memory does not.
+    if (!(request.flags & CloneFlag_VM) || (request.flags & CloneFlag_VFORK)) {
+        thread->altstack_base = current->altstack_base;
+        thread->altstack_size = current->altstack_size;
+        thread->altstack_flags = current->altstack_flags;
+    }
     return thread;
+}
+
+// RLIMIT_NPROC: tasks (threads, and zombies until reaped) of the caller's real user. Root
+// (real or effective) is exempt, as with Linux's CAP_SYS_RESOURCE/CAP_SYS_ADMIN.
+static bool over_process_limit_locked(Process& parent, const Credentials& credentials)
+{
+    if (credentials.uid == 0 || credentials.is_superuser())
+        return false;
+    u64 limit = parent.limit(RLIMIT_NPROC).current;
+    u64 count = 0;
+    for (auto& process : process_table()) {
+        if (process.m_credentials.uid == credentials.uid)
+            count += process.is_zombie ? 1 : process.thread_count;
+    }
+    return count >= limit;
+}
+
+// A fatal signal on its way to the caller: the clone must not leave a child behind it (a
+// kill of the whole group would miss it).
+static bool caller_dying_locked(Process& process)
+{
+    return process.exiting || process.pending.has(SIGKILL) || scheduler::current()->pending.has(SIGKILL);
+}
+
+static Result<int> clone_thread(Process& process, const CloneRequest& request)
+{
+    u64 flags = request.flags;
+    int tid;
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        if (over_process_limit_locked(process, process.m_credentials))
+            return Error { EAGAIN };
+        tid = TRY(allocate_pid_locked());
+    }
+    auto created = create_thread(process, request, static_cast<u32>(tid));
+    if (created.is_error()) {
+        SpinlockGuard guard(g_process_table_lock);
+        release_pid_locked(tid);
+        return created.error();
+    }
+    Thread* thread = created.value();
+    if (flags & CloneFlag_PARENT_SETTID)
+        (void)copy_to_user(request.parent_tid, &tid, sizeof(tid));
+    if (flags & CloneFlag_CHILD_SETTID)
+        (void)copy_to_user(request.child_tid, &tid, sizeof(tid)); // the same address space
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        bool over_limit = over_process_limit_locked(process, process.m_credentials);
+        if (over_limit || caller_dying_locked(process) || process.exec_thread) {
+            release_pid_locked(tid);
+            guard.unlock();
+            delete thread;
+            return Error { over_limit ? EAGAIN : ERESTARTNOINTR };
+        }
+        process.threads.append(*thread);
+        ++process.thread_count;
+    }
+    process.ref(); // each thread keeps its process alive
+    scheduler::enqueue(thread);
+    return tid;
 }
 
 Result<int> clone(const CloneRequest& request)
@@ -48,39 +119,32 @@ Result<int> clone(const CloneRequest& request)
         return Error { EINVAL };
     if ((flags & CloneFlag_SIGHAND) && !(flags & CloneFlag_VM))
         return Error { EINVAL };
+    if (request.exit_signal < 0 || request.exit_signal > 64)
+        return Error { EINVAL };
+    if (flags & CloneFlag_THREAD)
+        return clone_thread(parent, request);
 
-    if (flags & CloneFlag_THREAD) {
-        Thread* thread = TRY(create_thread(parent, request));
-        int tid = static_cast<int>(thread->tid());
-        if (flags & CloneFlag_PARENT_SETTID)
-            (void)copy_to_user(request.parent_tid, &tid, sizeof(tid));
-        {
-            SpinlockGuard guard(g_process_table_lock);
-            parent.threads.append(*thread);
-            ++parent.thread_count;
-        }
-        if (flags & CloneFlag_CHILD_SETTID)
-            (void)copy_to_user(request.child_tid, &tid, sizeof(tid)); // same address space
-        parent.ref(); // each thread keeps its process alive
-        scheduler::enqueue(thread);
-        return tid;
+    Credentials credentials = parent.credentials();
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        if (over_process_limit_locked(parent, credentials))
+            return Error { EAGAIN };
     }
-
     auto child = TRY(Process::try_create(parent.pid()));
-    child->set_credentials(parent.credentials());
+    child->set_credentials(credentials);
     child->set_cwd(parent.cwd());
     child->set_root(parent.root());
     child->exchange_umask(parent.umask());
     child->set_pgid(parent.pgid());
     child->set_sid(parent.sid());
-    child->set_name(parent.name());
+    child->set_name(scheduler::current()->name());
     child->set_executable(parent.executable());
     if (auto line = KString::try_create(parent.command_line()); !line.is_error())
         child->set_command_line(line.release_value());
     child->argument_area = parent.argument_area;
     for (int i = 0; i < Process::rlimit_count; ++i)
         child->limit(i) = parent.limit(i);
-    child->exit_signal = static_cast<int>(flags & 0xff);
+    child->exit_signal = request.exit_signal;
     child->set_fd_table(flags & CloneFlag_FILES ? parent.fd_table() : TRY(parent.fds().try_clone()));
     child->set_address_space(flags & CloneFlag_VM ? parent.address_space_ref() : TRY(parent.address_space().try_clone()));
     if (flags & CloneFlag_SIGHAND) {
@@ -93,12 +157,21 @@ Result<int> clone(const CloneRequest& request)
         child->set_signal_actions(actions);
     }
 
-    Thread* thread = TRY(create_thread(*child, request));
     int pid = child->pid();
+    Thread* thread = TRY(create_thread(*child, request, static_cast<u32>(pid)));
     if (flags & CloneFlag_PARENT_SETTID)
         (void)copy_to_user(request.parent_tid, &pid, sizeof(pid));
     {
         SpinlockGuard guard(g_process_table_lock);
+        // Checked again where the child is counted: forks racing past the first check must
+        // not overshoot the limit together.
+        bool over_limit = over_process_limit_locked(parent, credentials);
+        if (over_limit || caller_dying_locked(parent)) {
+            guard.unlock();
+            delete thread;
+            // The child goes with its RefPtr.
+            return Error { over_limit ? EAGAIN : ERESTARTNOINTR };
+        }
         child->parent = (flags & CloneFlag_PARENT) && parent.parent ? parent.parent : &parent;
         child->parent->children.append(*child);
         child->threads.append(*thread);
@@ -120,9 +193,8 @@ Result<int> clone(const CloneRequest& request)
     return pid;
 }
 
-static void notify_parent(Process& child)
+void notify_parent_locked(Process& child)
 {
-    // Called with the table lock held.
     Process* parent = child.parent;
     if (!parent)
         return;
@@ -130,17 +202,21 @@ static void notify_parent(Process& child)
     parent->child_wait.wake_all();
 }
 
-static void reparent_children(Process& process)
+// Orphans go to init. An adopted zombie is announced to init like a fresh exit.
+static void reparent_children_locked(Process& process)
 {
-    // Called with the table lock held.
     while (Process* child = process.children.take_first()) {
-        child->parent = s_init;
-        if (s_init && s_init != &process) {
-            s_init->children.append(*child);
-            ++s_init->child_generation;
-            s_init->child_wait.wake_all();
-        } else {
+        if (!s_init || s_init == &process) {
             child->parent = nullptr;
+            continue;
+        }
+        child->parent = s_init;
+        s_init->children.append(*child);
+        notify_parent_locked(*child);
+        if (child->is_zombie && child->exit_signal) {
+            SignalInfo info = child_signal_info(*child);
+            info.signal = child->exit_signal;
+            (void)send_signal_locked(*s_init, nullptr, info);
         }
     }
 }
@@ -155,20 +231,64 @@ static void release_process_resources(Process& process)
     process.set_executable(nullptr);
 }
 
+// The last thread is gone: the process becomes a zombie its parent is told about. Returns
+// true when nobody will reap it (the parent ignores SIGCHLD, or there is no parent).
+static bool become_zombie_locked(Process& process)
+{
+    process.pending.discard(~0ull);
+    hang_up_orphaned_groups_locked(process);
+    reparent_children_locked(process);
+    process.is_zombie = true;
+    {
+        SpinlockGuard vguard(process.lock());
+        process.vfork_done = true;
+    }
+    process.vfork_wait.wake_all();
+    Process* parent = process.parent;
+    if (!parent)
+        return false;
+    auto& action = parent->signal_actions().actions[SIGCHLD - 1];
+    bool ignored = action.handler == 1;
+    bool auto_reap = ignored || (action.flags & SA_NOCLDWAIT);
+    if (process.exit_signal && !(ignored && process.exit_signal == SIGCHLD)) {
+        SignalInfo info = child_signal_info(process);
+        info.signal = process.exit_signal;
+        (void)send_signal_locked(*parent, nullptr, info);
+    }
+    notify_parent_locked(process);
+    if (auto_reap) {
+        parent->children.remove(process);
+        process.parent = nullptr;
+    }
+    return auto_reap;
+}
+
 [[noreturn]] static void finish_thread(Thread* thread, Process& process, int status_word)
 {
+    // In user context still: the robust futex list and the clear_child_tid word live in the
+    // address space (Linux's mm_release).
+    exit_robust_list(*thread);
+    if (thread->clear_child_tid) {
+        int zero = 0;
+        if (!copy_to_user(thread->clear_child_tid, &zero, sizeof(zero)).is_error())
+            (void)futex_wake(thread->clear_child_tid, 1, FUTEX_BITSET_MATCH_ANY, true);
+    }
     bool last;
     {
         SpinlockGuard guard(g_process_table_lock);
         process.threads.remove(*thread);
         last = --process.thread_count == 0;
-        if (last && !process.is_zombie)
+        process.user_ns += thread->m_cpu_ns + (arch::monotonic_ns() - thread->m_switched_in_ns);
+        thread->m_cpu_ns = 0;
+        thread->m_switched_in_ns = arch::monotonic_ns();
+        thread->pending.discard(~0ull);
+        if (static_cast<int>(thread->tid()) != process.pid())
+            release_pid_locked(static_cast<int>(thread->tid()));
+        if (last && !process.exiting) {
+            process.exiting = true;
             process.exit_status = status_word;
-    }
-    if (thread->clear_child_tid) {
-        int zero = 0;
-        if (!copy_to_user(thread->clear_child_tid, &zero, sizeof(zero)).is_error())
-            futex_wake(thread->clear_child_tid, 1);
+        }
+        process.thread_exit_wait.wake_all();
     }
     if (last) {
         scheduler::cancel_timer(process.real_timer);
@@ -177,42 +297,36 @@ static void release_process_resources(Process& process)
         release_process_resources(process);
         activate_address_space(nullptr);
         process.set_address_space(nullptr);
-        bool auto_reap = false;
+        bool unreaped;
         {
             SpinlockGuard guard(g_process_table_lock);
-            process.is_zombie = true;
-            reparent_children(process);
-            Process* parent = process.parent;
-            if (parent) {
-                auto& action = parent->signal_actions().actions[SIGCHLD - 1];
-                auto_reap = action.handler == 1 || (action.flags & 2 /* SA_NOCLDWAIT */);
-                if (auto_reap) {
-                    parent->children.remove(process);
-                    process.parent = nullptr;
-                }
-                notify_parent_locked(process);
-            }
-            {
-                SpinlockGuard vguard(process.lock());
-                process.vfork_done = true;
-            }
-            process.vfork_wait.wake_all();
+            unreaped = become_zombie_locked(process);
         }
-        if (process.parent && process.exit_signal)
-            send_signal(*process.parent, process.exit_signal, child_signal_info(process));
-        if (auto_reap)
-            process.unref(); // the reference the child held on itself
+        if (unreaped)
+            process.unref(); // the reference the process held on itself: nobody reaps it
     }
     process.unref(); // the thread's reference
     scheduler::exit_current();
 }
 
-void notify_parent_locked(Process& child) { notify_parent(child); }
-
 void exit_thread(int status_word)
 {
     Thread* thread = scheduler::current();
     finish_thread(thread, *thread->process(), status_word);
+}
+
+static void kill_other_threads_locked(Process& process, Thread* except)
+{
+    SignalInfo kill;
+    kill.signal = SIGKILL;
+    kill.code = SI_KERNEL;
+    for (auto& other : process.threads) {
+        if (&other != except) {
+            other.pending.add(kill);
+            scheduler::interrupt(&other);
+        }
+    }
+    process.stop_wait.wake_all();
 }
 
 void exit_process(int status_word)
@@ -221,68 +335,38 @@ void exit_process(int status_word)
     Process& process = *thread->process();
     {
         SpinlockGuard guard(g_process_table_lock);
+        // A thread killed by an exec in another thread leaves alone (Linux's group_exec_task).
+        if (process.exec_thread && process.exec_thread != thread) {
+            guard.unlock();
+            finish_thread(thread, process, status_word);
+        }
         if (!process.exiting) {
             process.exiting = true;
             process.exit_status = status_word;
         }
-        for (auto& other : process.threads) {
-            if (&other != thread) {
-                other.pending_signals |= signal_bit(SIGKILL);
-                scheduler::interrupt(&other);
-            }
-        }
+        kill_other_threads_locked(process, thread);
     }
     finish_thread(thread, process, process.exit_status);
 }
 
-static bool matches(Process& child, Process& parent, int id)
+Result<void> become_only_thread()
 {
-    if (id > 0)
-        return child.pid() == id;
-    if (id == -1)
-        return true;
-    if (id == 0)
-        return child.pgid() == parent.pgid();
-    return child.pgid() == -id;
-}
-
-Result<int> wait_for_child(int id, int options, int* status, u64* child_ns)
-{
-    constexpr int wait_no_hang = 1, wait_untraced = 2, wait_continued = 8;
-    Process& parent = Process::current();
+    Thread* thread = scheduler::current();
+    Process& process = *thread->process();
     SpinlockGuard guard(g_process_table_lock);
-    for (;;) {
-        bool any = false;
-        for (auto& child : parent.children) {
-            if (!matches(child, parent, id))
-                continue;
-            any = true;
-            if (child.is_zombie) {
-                int pid = child.pid();
-                *status = child.exit_status;
-                if (child_ns)
-                    *child_ns = child.user_ns;
-                parent.children.remove(child);
-                child.parent = nullptr;
-                guard.unlock();
-                child.unref(); // the child's self reference: frees it
-                guard.relock();
-                return pid;
-            }
-            if (child.stop_report && (((options & wait_untraced) && (child.stop_report & 0xff) == 0x7f)
-                    || ((options & wait_continued) && child.stop_report == 0xffff))) {
-                *status = child.stop_report;
-                child.stop_report = 0;
-                return child.pid();
-            }
-        }
-        if (!any)
-            return Error { ECHILD };
-        if (options & wait_no_hang)
-            return 0;
-        u64 generation = parent.child_generation;
-        TRY(parent.child_wait.wait_until(guard, [&] { return parent.child_generation != generation; }));
+    if (process.exiting || process.exec_thread)
+        return Error { ERESTARTNOINTR };
+    if (process.thread_count > 1) {
+        process.exec_thread = thread;
+        kill_other_threads_locked(process, thread);
+        (void)process.thread_exit_wait.wait_until(guard, [&] { return process.thread_count == 1; }, {}, true);
+        process.exec_thread = nullptr;
     }
+    if (static_cast<int>(thread->tid()) != process.pid()) {
+        release_pid_locked(static_cast<int>(thread->tid()));
+        thread->set_tid(static_cast<u32>(process.pid()));
+    }
+    return {};
 }
 
 } // namespace sk

@@ -2,6 +2,7 @@
 // links and zombie state.
 #include <arch/Arch.h>
 #include <arch/riscv64/Csr.h>
+#include <proc/Pid.h>
 #include <proc/Process.h>
 #include <proc/Scheduler.h>
 #include <string.h>
@@ -10,8 +11,7 @@ namespace sk {
 
 Spinlock g_process_table_lock;
 static IntrusiveList<Process, &Process::m_table_node> s_table;
-static int s_next_pid = 1;
-static constexpr int pid_max = 32768;
+static constexpr u32 max_processes = 4096;
 static u32 s_process_count;
 
 Process::Process(int pid) : m_pid(pid)
@@ -32,6 +32,7 @@ Process::~Process()
         s_table.remove(*this);
         --s_process_count;
     }
+    release_pid_locked(m_pid);
 }
 
 Result<RefPtr<Process>> Process::try_create(int parent_pid_hint)
@@ -40,21 +41,16 @@ Result<RefPtr<Process>> Process::try_create(int parent_pid_hint)
     int pid;
     {
         SpinlockGuard guard(g_process_table_lock);
-        if (s_process_count >= 4096)
+        if (s_process_count >= max_processes)
             return Error { EAGAIN };
-        for (;;) {
-            pid = s_next_pid;
-            s_next_pid = s_next_pid >= pid_max ? 2 : s_next_pid + 1;
-            bool used = false;
-            for (auto& process : s_table)
-                used |= process.m_pid == pid || process.m_pgid == pid || process.m_sid == pid;
-            if (!used)
-                break;
-        }
+        pid = TRY(allocate_pid_locked());
     }
     auto* process = new (std::nothrow) Process(pid);
-    if (!process)
+    if (!process) {
+        SpinlockGuard guard(g_process_table_lock);
+        release_pid_locked(pid);
         return Error { ENOMEM };
+    }
     RefPtr<Process> result(process);
     {
         SpinlockGuard guard(g_process_table_lock);
@@ -62,6 +58,19 @@ Result<RefPtr<Process>> Process::try_create(int parent_pid_hint)
         ++s_process_count;
     }
     return result;
+}
+
+u64 Process::cpu_ns()
+{
+    SpinlockGuard guard(g_process_table_lock);
+    u64 total = user_ns;
+    Thread* current = scheduler::current();
+    for (auto& thread : threads) {
+        total += thread.m_cpu_ns;
+        if (&thread == current)
+            total += arch::monotonic_ns() - thread.m_switched_in_ns;
+    }
+    return total;
 }
 
 Result<RefPtr<Process>> Process::try_create_init()
@@ -106,6 +115,17 @@ u32 Process::count()
 }
 
 IntrusiveList<Process, &Process::m_table_node>& process_table() { return s_table; }
+
+Thread* find_thread_locked(int tid)
+{
+    for (auto& process : s_table) {
+        for (auto& thread : process.threads) {
+            if (static_cast<int>(thread.tid()) == tid)
+                return &thread;
+        }
+    }
+    return nullptr;
+}
 
 int Process::ppid()
 {

@@ -18,6 +18,7 @@
 #include <proc/Credentials.h>
 #include <proc/Scheduler.h>
 #include <proc/FdTable.h>
+#include <proc/PendingSignals.h>
 #include <proc/Thread.h>
 #include <proc/WaitQueue.h>
 #include <vfs/Custody.h>
@@ -85,6 +86,11 @@ public:
     WaitQueue vfork_wait;
     bool vfork_done { false };
     bool exiting { false };
+    bool did_exec { false }; // setpgid on a child that has exec'd is EACCES
+    // exec from a multi-threaded process: the thread that execs while the others are ended
+    // (they exit alone, not the process); thread_exit_wait wakes it as they go.
+    Thread* exec_thread { nullptr };
+    WaitQueue thread_exit_wait;
     int exit_signal { 17 }; // SIGCHLD by default
     u64 child_generation { 0 };
     // ITIMER_REAL: SIGALRM at expiry, re-armed with the interval.
@@ -113,16 +119,22 @@ public:
 
     Spinlock& lock() { return m_lock; }
 
-    // --- process-wide signal state (guarded by m_lock) ---
-    u64 pending_signals { 0 };
+    // --- process-wide signal state (guarded by g_process_table_lock) ---
+    u64 pending_signals { 0 }; // the set of `pending` (what /proc shows)
+    PendingSignals pending { pending_signals };
     WaitQueue child_wait; // wait4 sleeps here; a child's state change wakes it
+    WaitQueue stop_wait;  // threads of a stopped process park here (JobControl)
     // Exit / stop bookkeeping, guarded by the process table lock.
     bool is_zombie { false };
     int exit_status { 0 };      // wait status word (as wait4 returns it)
     int stop_report { 0 };      // pending WUNTRACED/WCONTINUED report (status word), 0 = none
-    bool stopped { false };
+    bool stopped { false };     // a group stop is in effect (SIGSTOP & co. until SIGCONT)
+    // CPU time: user_ns is what exited threads used; children_ns what reaped children (and
+    // theirs) used, as getrusage(RUSAGE_CHILDREN) reports it.
     u64 user_ns { 0 }, children_ns { 0 };
     u64 start_ns { 0 };
+    // Every thread's CPU time, exited ones included (RUSAGE_SELF, CLOCK_PROCESS_CPUTIME_ID).
+    u64 cpu_ns();
 
     IntrusiveList<Thread, &Thread::m_process_node> threads;
     size_t thread_count { 0 };
@@ -156,6 +168,8 @@ void activate_address_space(AddressSpace* space);
 
 extern Spinlock g_process_table_lock;
 IntrusiveList<Process, &Process::m_table_node>& process_table();
+// The live thread with this tid, in any process (table lock held).
+Thread* find_thread_locked(int tid);
 
 template<typename Fn>
 void Process::for_each(Fn fn)

@@ -1,40 +1,38 @@
-// Signal generation and delivery: pending sets per process and per thread, default actions,
-// and Linux's riscv64 rt_sigframe (siginfo + ucontext with the FP state) on the user stack.
+// Signal generation and delivery: the pending sets of each process and thread (with their
+// siginfo, see PendingSignals), Linux's rules for what is discarded when sent, default
+// actions (terminate, core, ignore, stop, continue), handlers through the rt_sigframe (see
+// SignalFrame), and interrupted syscalls (ERESTART* codes, see WaitQueue.h).
 #pragma once
 
 #include <arch/riscv64/TrapFrame.h>
 #include <lib/Result.h>
+#include <proc/PendingSignals.h>
 #include <proc/Process.h>
+#include <proc/SignalFrame.h>
 
 namespace sk {
-
-struct SignalInfo {
-    int signal { 0 };
-    int code { 0 };
-    int pid { 0 };
-    u32 uid { 0 };
-    int status { 0 };   // SIGCHLD
-    uptr address { 0 }; // faults
-};
 
 // Process-directed: any thread that does not block it takes it.
 void send_signal(Process& process, int signal, const SignalInfo& info = {});
 void send_signal_to_thread(Thread& thread, int signal, const SignalInfo& info = {});
 void send_signal_to_current_thread(int signal);
 void send_signal_to_process_group(int pgid, int signal);
+// With g_process_table_lock held; thread = null for process-directed. must_queue: sigqueue,
+// EAGAIN when a real-time instance finds no room.
+Result<void> send_signal_locked(Process& process, Thread* thread, const SignalInfo& info, bool must_queue = false);
+// A user fault: the thread gets `signal` even when it blocks or ignores it (then it kills).
+void force_signal_on_current_thread(const SignalInfo& info);
+
+// What SIGCHLD and waitid say about a child that has exited.
 SignalInfo child_signal_info(Process& child);
+// Wakes the parent's wait4/waitid (table lock held).
 void notify_parent_locked(Process& child);
 
 // Takes the lowest pending signal in `set` (the thread's own first, then the process's) off
 // the pending sets, blocked or not, for rt_sigtimedwait; 0 if none is pending.
 int dequeue_signal_in(Thread& thread, u64 set, SignalInfo& info);
-// Writes Linux's siginfo_t (128 bytes) for `info` to user memory.
-Result<void> copy_siginfo_to_user(uptr address, const SignalInfo& info);
 
-// rt_sigreturn: restores the frame saved at delivery. Returns the value for a0.
-Result<long> signal_return(TrapFrame& frame);
-
-// Thread-safe accessors of the masks for the syscall layer.
+// The action is SIG_IGN, or SIG_DFL for a signal whose default is to ignore it.
 bool is_ignored(Process& process, int signal);
 
 } // namespace sk

@@ -4,6 +4,7 @@
 #include <lib/Verify.h>
 #include <mm/FrameAllocator.h>
 #include <proc/Scheduler.h>
+#include <proc/Pid.h>
 #include <proc/Thread.h>
 #include <string.h>
 #include <atomic>
@@ -14,9 +15,10 @@ namespace sk {
 
 void scheduler_finish_switch_for_new_thread();
 
+// Kernel threads' ids: above pid_max, out of the way of the user pid pool (Pid.h).
 u32 allocate_tid()
 {
-    static std::atomic<u32> s_next { 1 };
+    static std::atomic<u32> s_next { pid_max + 1 };
     return s_next.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -66,9 +68,10 @@ Result<Thread*> Thread::try_create_kernel(const char* name, Entry entry, void* a
     return thread;
 }
 
-Result<Thread*> Thread::try_create_user(Process& process, const TrapFrame& initial)
+Result<Thread*> Thread::try_create_user(Process& process, const TrapFrame& initial, u32 tid)
 {
     Thread* thread = TRY(try_allocate());
+    thread->m_tid = tid;
     thread->m_process = &process;
     thread->m_trap_frame = reinterpret_cast<TrapFrame*>(thread->kernel_stack_top() - sizeof(TrapFrame));
     *thread->m_trap_frame = initial;

@@ -12,6 +12,7 @@
 #include <lib/RefPtr.h>
 #include <lib/Result.h>
 #include <lib/Types.h>
+#include <proc/PendingSignals.h>
 
 namespace sk {
 
@@ -24,8 +25,9 @@ public:
 
     using Entry = void (*)(void* argument);
     static Result<Thread*> try_create_kernel(const char* name, Entry entry, void* argument);
-    // A user thread that starts by returning to user mode with the given registers.
-    static Result<Thread*> try_create_user(Process& process, const TrapFrame& initial);
+    // A user thread with id `tid` (from the pid pool) that starts by returning to user mode
+    // with the given registers.
+    static Result<Thread*> try_create_user(Process& process, const TrapFrame& initial, u32 tid);
     // Wraps the boot context (becomes the idle thread).
     static Thread* create_boot_thread();
     ~Thread();
@@ -38,6 +40,8 @@ public:
         m_argument = argument;
     }
     u32 tid() const { return m_tid; }
+    // exec from another thread than the main one: the caller takes over the pid as its tid.
+    void set_tid(u32 tid) { m_tid = tid; }
     State state() const { return m_state; }
     const char* name() const { return m_name; }
     void set_name(const char* name);
@@ -48,7 +52,8 @@ public:
 
     // Signals directed at this thread and its mask (per-thread in Linux).
     u64 signal_mask { 0 };
-    u64 pending_signals { 0 };
+    u64 pending_signals { 0 }; // the set of `pending`
+    PendingSignals pending { pending_signals };
     u64 saved_signal_mask { 0 }; // rt_sigsuspend's mask to restore
     bool has_saved_signal_mask { false };
     // rt_sigtimedwait unblocks its set while it sleeps; the mask it replaced still counts as
@@ -58,13 +63,22 @@ public:
     // by the child itself, in its own address space, before it first returns to user mode)
     uptr clear_child_tid { 0 };
     uptr set_tid_on_start { 0 };
-    // a0 at syscall entry, for restarting an interrupted syscall (ERESTARTSYS)
+    // set_robust_list: the head of the robust futex list glibc keeps (Linux's robust_list_head),
+    // walked at exit so that waiters of a mutex this thread held learn it died.
+    uptr robust_list { 0 };
+    size_t robust_list_length { 0 };
+    // a0 at syscall entry, for restarting an interrupted syscall (ERESTARTSYS); in_syscall says
+    // that the trap being left is a syscall (so a0 holds its result).
     u64 syscall_original_a0 { 0 };
+    bool in_syscall { false };
     // What restart_syscall(2) continues after ERESTART_RESTARTBLOCK (Linux's restart_block).
     struct RestartBlock {
         Result<long> (*resume)(const RestartBlock&) { nullptr };
-        u64 deadline_ns { 0 }; // nanosleep: the monotonic deadline
+        u64 deadline_ns { 0 }; // nanosleep, futex: the monotonic deadline
         uptr remaining { 0 }; // nanosleep: where the time left goes on EINTR
+        uptr address { 0 };   // futex: the word, the value expected and the bitset
+        u32 value { 0 }, bitset { 0 };
+        bool shared { false };
     } restart_block;
     // Alternate signal stack
     uptr altstack_base { 0 };

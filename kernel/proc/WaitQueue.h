@@ -21,6 +21,10 @@ namespace sk {
 
 // Linux's internal "restart the syscall if the handler allows it" code; never reaches user space.
 constexpr int ERESTARTSYS = 512;
+// Always restarted, handler or not (a fork that met a fatal signal: the caller dies first).
+constexpr int ERESTARTNOINTR = 513;
+// EINTR when a handler runs; restarted when none does (poll, select, pause, sigsuspend).
+constexpr int ERESTARTNOHAND = 514;
 // Linux's ERESTART_RESTARTBLOCK: EINTR when a handler runs (whatever SA_RESTART says); when no
 // handler runs (a stop and continue, an ignored signal) the call goes on through
 // restart_syscall(2) with what the thread saved in its restart block (nanosleep: the deadline).
@@ -45,8 +49,13 @@ public:
     template<typename Predicate>
     Result<void> wait_until(SpinlockGuard& guard, Predicate predicate, Deadline deadline = {}, bool uninterruptible = false)
     {
-        while (!predicate())
-            TRY(wait_once(guard, deadline, uninterruptible));
+        // The condition wins over a signal or a timeout that came with it (as in Linux, where
+        // a woken waiter looks at its condition before at signal_pending).
+        while (!predicate()) {
+            auto result = wait_once(guard, deadline, uninterruptible);
+            if (result.is_error())
+                return predicate() ? Result<void> {} : result;
+        }
         return {};
     }
 

@@ -25,7 +25,9 @@ void handle_syscall(TrapFrame& frame)
 {
     long number = static_cast<long>(frame.a(7));
     SyscallArguments arguments { frame.a(0), frame.a(1), frame.a(2), frame.a(3), frame.a(4), frame.a(5), &frame };
-    scheduler::current()->syscall_original_a0 = frame.a(0);
+    Thread* thread = scheduler::current();
+    thread->syscall_original_a0 = frame.a(0);
+    thread->in_syscall = true; // prepare_return_to_user reads a0 as this call's result
     if (number < 0 || number >= table_size || !s_table[number]) {
         if (number >= 0 && number < table_size && !s_logged_unknown[number]) {
             s_logged_unknown[number] = true;

@@ -1,4 +1,4 @@
-// uname, sethostname/setdomainname, sysinfo, getrandom, futex, getrusage, reboot.
+// uname, sethostname/setdomainname, sysinfo, getrandom, futex, reboot.
 #include <arch/Arch.h>
 #include <lib/UserCopy.h>
 #include <mm/FrameAllocator.h>
@@ -107,12 +107,44 @@ static Result<long> sys_getrandom(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_getrandom, sys_getrandom);
 
+// futex(uaddr, op, val, timeout or val2, uaddr2, val3)
+static Result<long> futex_wait_until(uptr address, u32 expected, Deadline deadline, u32 bitset, bool shared);
+static Result<long> resume_futex_wait(const Thread::RestartBlock& block)
+{
+    return futex_wait_until(block.address, block.value, Deadline { block.deadline_ns }, block.bitset, block.shared);
+}
+
+// A wait with a timeout that a signal interrupts goes on through restart_syscall to the same
+// deadline when no handler runs (Linux's futex_wait_restart); one without a timeout restarts
+// under SA_RESTART like any ERESTARTSYS.
+static Result<long> futex_wait_until(uptr address, u32 expected, Deadline deadline, u32 bitset, bool shared)
+{
+    auto result = futex_wait(address, expected, deadline, bitset, shared);
+    if (!result.is_error())
+        return 0;
+    if (result.error().code == ERESTARTSYS && !deadline.is_none()) {
+        Thread& thread = *scheduler::current();
+        thread.restart_block = Thread::RestartBlock {};
+        thread.restart_block.resume = resume_futex_wait;
+        thread.restart_block.deadline_ns = deadline.monotonic_ns;
+        thread.restart_block.address = address;
+        thread.restart_block.value = expected;
+        thread.restart_block.bitset = bitset;
+        thread.restart_block.shared = shared;
+        return Error { ERESTART_RESTARTBLOCK };
+    }
+    return result.error();
+}
+
 static Result<long> sys_futex(const SyscallArguments& a)
 {
     constexpr int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
                   FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_PRIVATE = 128, FUTEX_CLOCK_REALTIME = 256;
     int op = static_cast<int>(a.a1) & ~(FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
+    bool shared = !(a.a1 & FUTEX_PRIVATE);
     uptr address = a.a0;
+    if ((a.a1 & FUTEX_CLOCK_REALTIME) && op != FUTEX_WAIT_BITSET && op != FUTEX_WAIT)
+        return Error { ENOSYS };
     switch (op) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
@@ -130,41 +162,34 @@ static Result<long> sys_futex(const SyscallArguments& a)
                 deadline.monotonic_ns = value > offset ? value - offset : 1;
             }
         }
-        u32 bitset = op == FUTEX_WAIT ? 0xffffffff : static_cast<u32>(a.a5);
-        TRY(futex_wait(address, static_cast<u32>(a.a2), deadline, bitset));
-        return 0;
+        u32 bitset = op == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : static_cast<u32>(a.a5);
+        return futex_wait_until(address, static_cast<u32>(a.a2), deadline, bitset, shared);
     }
     case FUTEX_WAKE:
-        return futex_wake(address, static_cast<int>(a.a2));
+        return TRY(futex_wake(address, static_cast<int>(a.a2), FUTEX_BITSET_MATCH_ANY, shared));
     case FUTEX_WAKE_BITSET:
-        if (static_cast<u32>(a.a5) == 0)
-            return Error { EINVAL };
-        return futex_wake(address, static_cast<int>(a.a2), static_cast<u32>(a.a5));
+        return TRY(futex_wake(address, static_cast<int>(a.a2), static_cast<u32>(a.a5), shared));
+    case FUTEX_CMP_REQUEUE: {
+        u32 value;
+        TRY(copy_from_user(&value, address, sizeof(value)));
+        if (value != static_cast<u32>(a.a5))
+            return Error { EAGAIN };
+        [[fallthrough]];
+    }
     case FUTEX_REQUEUE:
-    case FUTEX_CMP_REQUEUE:
-        // FIXME: requeue wakes everyone instead of moving waiters (correct but slower).
-        return futex_wake(address, 0x7fffffff);
+        // FIXME: requeue wakes every waiter instead of moving them to uaddr2 (correct, since
+        // waiters re-check their word, but slower).
+        return TRY(futex_wake(address, 0x7fffffff, FUTEX_BITSET_MATCH_ANY, shared));
     case FUTEX_WAKE_OP:
-        return futex_wake(address, static_cast<int>(a.a2)) + futex_wake(a.a4, static_cast<int>(a.a3));
+        // FIXME: the operation on *uaddr2 is not performed; both words' waiters are woken
+        // (they re-check their words).
+        return TRY(futex_wake(address, static_cast<int>(a.a2), FUTEX_BITSET_MATCH_ANY, shared))
+            + TRY(futex_wake(a.a4, static_cast<int>(a.a3), FUTEX_BITSET_MATCH_ANY, shared));
     default:
         return Error { ENOSYS };
     }
 }
 REGISTER_SYSCALL(__NR_futex, sys_futex);
-
-static Result<long> sys_getrusage(const SyscallArguments& a)
-{
-    i64 usage[18] = {};
-    Thread* thread = scheduler::current();
-    u64 ns = thread->m_cpu_ns;
-    usage[0] = static_cast<i64>(ns / 1000000000);
-    usage[1] = static_cast<i64>(ns % 1000000000 / 1000);
-    if (static_cast<int>(a.a0) != 0 && static_cast<int>(a.a0) != -1 && static_cast<int>(a.a0) != 1)
-        return Error { EINVAL };
-    TRY(copy_to_user(a.a1, usage, sizeof(usage)));
-    return 0;
-}
-REGISTER_SYSCALL(__NR_getrusage, sys_getrusage);
 
 void sync_all_filesystems()
 {

@@ -1,10 +1,13 @@
-// Process lifecycle and identity syscalls: clone, execve, exit, wait, ids, groups, sessions,
-// credentials (Linux's set*id rules), limits.
+// Process lifecycle and identity syscalls: clone/clone3, execve, exit, wait4/waitid, pids and
+// tids, process groups and sessions, robust futex lists, prctl, sched_*. Credentials are in
+// CredentialSyscalls.cpp, limits and usage in ResourceSyscalls.cpp.
+#include <arch/Arch.h>
 #include <lib/UserCopy.h>
 #include <proc/Exec.h>
 #include <proc/Lifecycle.h>
 #include <proc/Scheduler.h>
 #include <proc/SignalDelivery.h>
+#include <proc/Wait.h>
 #include <syscalls/FsCommon.h>
 #include <syscalls/Syscall.h>
 #include <vfs/VirtualFileSystem.h>
@@ -13,21 +16,74 @@ namespace sk {
 
 static Result<long> sys_clone(const SyscallArguments& a)
 {
-    // riscv64: clone(flags, newsp, parent_tidptr, tls, child_tidptr)
-    CloneRequest request { a.a0, a.a1, a.a2, a.a3, a.a4 };
+    // riscv64: clone(flags, newsp, parent_tidptr, tls, child_tidptr); the low byte of the
+    // flags is the exit signal.
+    u32 flags = static_cast<u32>(a.a0);
+    CloneRequest request;
+    request.flags = flags & ~0xffu;
+    request.exit_signal = static_cast<int>(flags & 0xff);
+    request.stack = a.a1;
+    request.parent_tid = a.a2;
+    request.tls = a.a3;
+    request.child_tid = a.a4;
     return TRY(clone(request));
 }
 REGISTER_SYSCALL(__NR_clone, sys_clone);
 
-static Result<long> sys_clone3(const SyscallArguments&) { return Error { ENOSYS }; }
+// clone3(struct clone_args *, size): the versioned form; a larger struct than this kernel
+// knows is accepted when the unknown tail is zero (E2BIG otherwise), as Linux does.
+static Result<long> sys_clone3(const SyscallArguments& a)
+{
+    struct CloneArgs {
+        u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+    };
+    constexpr size_t first_version_size = 64;
+    size_t size = a.a1;
+    if (size < first_version_size)
+        return Error { EINVAL };
+    if (size > arch::page_size)
+        return Error { E2BIG };
+    CloneArgs args {};
+    TRY(copy_from_user(&args, a.a0, min(size, sizeof(args))));
+    for (size_t offset = sizeof(args); offset < size; offset += 8) {
+        u64 word = 0;
+        TRY(copy_from_user(&word, a.a0 + offset, min<size_t>(8, size - offset)));
+        if (word)
+            return Error { E2BIG };
+    }
+    constexpr u64 known = 0xffffffffull | CloneFlag_CLEAR_SIGHAND | CloneFlag_INTO_CGROUP;
+    if ((args.flags & ~known) || (args.flags & (CloneFlag_DETACHED | 0xff)))
+        return Error { EINVAL };
+    if (args.exit_signal > 64 || ((args.flags & (CloneFlag_THREAD | CloneFlag_PARENT)) && args.exit_signal))
+        return Error { EINVAL };
+    if ((args.flags & CloneFlag_SIGHAND) && (args.flags & CloneFlag_CLEAR_SIGHAND))
+        return Error { EINVAL };
+    if ((args.stack == 0) != (args.stack_size == 0))
+        return Error { EINVAL };
+    if (args.set_tid || args.set_tid_size)
+        return Error { EINVAL }; // FIXME: choosing the child's pid (CAP_SYS_ADMIN in Linux)
+    if (args.flags & (CloneFlag_PIDFD | CloneFlag_INTO_CGROUP | CloneFlag_CLEAR_SIGHAND))
+        return Error { EINVAL }; // FIXME: pidfds, cgroups and CLONE_CLEAR_SIGHAND are not supported
+    CloneRequest request;
+    request.flags = args.flags;
+    request.exit_signal = static_cast<int>(args.exit_signal);
+    request.stack = args.stack ? args.stack + args.stack_size : 0;
+    request.parent_tid = args.parent_tid;
+    request.tls = args.tls;
+    request.child_tid = args.child_tid;
+    return TRY(clone(request));
+}
 REGISTER_SYSCALL(__NR_clone3, sys_clone3);
 
+// argv/envp into the kernel. A string may be MAX_ARG_STRLEN (32 pages) long with its NUL;
+// the total is checked by exec against the stack limit.
 static Result<void> copy_string_vector(uptr user_vector, Vector<KString>& out)
 {
     if (!user_vector)
         return {};
-    static constexpr size_t max_strings = 32768;
-    char* buffer = new (std::nothrow) char[4097];
+    static constexpr size_t max_strings = 0x7fffffff;
+    static constexpr size_t max_string_length = 32 * 4096;
+    char* buffer = new (std::nothrow) char[max_string_length];
     if (!buffer)
         return Error { ENOMEM };
     struct Free {
@@ -41,7 +97,7 @@ static Result<void> copy_string_vector(uptr user_vector, Vector<KString>& out)
         TRY(copy_from_user(&pointer, user_vector + i * sizeof(uptr), sizeof(pointer)));
         if (!pointer)
             return {};
-        auto length = copy_string_from_user(buffer, pointer, 4096);
+        auto length = copy_string_from_user(buffer, pointer, max_string_length - 1);
         if (length.is_error())
             return length.error().code == ENAMETOOLONG ? Error { E2BIG } : length.error();
         TRY(out.try_append(TRY(KString::try_create(StringView(buffer, length.value())))));
@@ -67,196 +123,98 @@ REGISTER_SYSCALL(__NR_exit, sys_exit);
 static Result<long> sys_exit_group(const SyscallArguments& a) { exit_process((a.a0 & 0xff) << 8); }
 REGISTER_SYSCALL(__NR_exit_group, sys_exit_group);
 
+// struct rusage for a reaped child: its CPU time (all of it as user time).
+static Result<void> copy_child_rusage(uptr address, const WaitResult& result)
+{
+    if (!address)
+        return {};
+    i64 usage[18] = {};
+    usage[0] = static_cast<i64>(result.cpu_ns / 1000000000);
+    usage[1] = static_cast<i64>(result.cpu_ns % 1000000000 / 1000);
+    return copy_to_user(address, usage, sizeof(usage));
+}
+
 static Result<long> sys_wait4(const SyscallArguments& a)
 {
+    int pid = static_cast<int>(a.a0);
     int options = static_cast<int>(a.a2);
-    if (options & ~(1 | 2 | 8 | 0x40000000 | 0x80000000 | 0x20000000))
+    if (options & ~(WaitNoHang | WaitUntraced | WaitContinued | WaitNoThread | WaitClone | WaitAll))
         return Error { EINVAL };
-    int status = 0;
-    u64 child_ns = 0;
-    int pid = TRY(wait_for_child(static_cast<int>(a.a0), options, &status, &child_ns));
-    if (pid > 0 && a.a1)
-        TRY(copy_to_user(a.a1, &status, sizeof(status)));
-    if (a.a3) {
-        u64 rusage[18] = {};
-        TRY(copy_to_user(a.a3, rusage, sizeof(rusage)));
+    if (pid == INT32_MIN)
+        return Error { ESRCH }; // -pid would overflow
+    WaitRequest request;
+    request.options = options | WaitExited;
+    if (pid > 0) {
+        request.id_type = WaitIdPid;
+        request.id = pid;
+    } else if (pid == 0) {
+        request.id_type = WaitIdGroup;
+        request.id = Process::current().pgid();
+    } else if (pid < -1) {
+        request.id_type = WaitIdGroup;
+        request.id = -pid;
     }
-    return pid;
+    WaitResult result = TRY(wait_for_child(request));
+    // The child is reaped whether or not the copies succeed (as in Linux).
+    if (result.pid > 0 && a.a1)
+        TRY(copy_to_user(a.a1, &result.status_word, sizeof(result.status_word)));
+    if (result.pid > 0)
+        TRY(copy_child_rusage(a.a3, result));
+    return result.pid;
 }
 REGISTER_SYSCALL(__NR_wait4, sys_wait4);
+
+// waitid(idtype, id, infop, options, rusage): 0 on success; with WaitNoHang and nothing to
+// report the siginfo is zeroed (si_pid 0).
+static Result<long> sys_waitid(const SyscallArguments& a)
+{
+    int id_type = static_cast<int>(a.a0);
+    int id = static_cast<int>(a.a1);
+    int options = static_cast<int>(a.a3);
+    if (options & ~(WaitNoHang | WaitNoWait | WaitExited | WaitStopped | WaitContinued | WaitNoThread | WaitClone | WaitAll))
+        return Error { EINVAL };
+    if (!(options & (WaitExited | WaitStopped | WaitContinued)))
+        return Error { EINVAL };
+    WaitRequest request;
+    request.id_type = id_type;
+    request.id = id;
+    request.options = options;
+    switch (id_type) {
+    case WaitIdAll:
+        break;
+    case WaitIdPid:
+        if (id <= 0)
+            return Error { EINVAL };
+        break;
+    case WaitIdGroup:
+        if (id < 0)
+            return Error { EINVAL };
+        break;
+    default:
+        return Error { EINVAL }; // FIXME: WaitIdFd (no pidfds yet)
+    }
+    WaitResult result = TRY(wait_for_child(request));
+    if (a.a2) {
+        if (result.pid > 0)
+            TRY(copy_siginfo_to_user(a.a2, result.info));
+        else
+            TRY(clear_siginfo_in_user(a.a2));
+    }
+    if (result.pid > 0)
+        TRY(copy_child_rusage(a.a4, result));
+    return 0;
+}
+REGISTER_SYSCALL(__NR_waitid, sys_waitid);
 
 static Result<long> sys_getpid(const SyscallArguments&) { return Process::current().pid(); }
 REGISTER_SYSCALL(__NR_getpid, sys_getpid);
 static Result<long> sys_getppid(const SyscallArguments&) { return Process::current().ppid(); }
 REGISTER_SYSCALL(__NR_getppid, sys_getppid);
-static Result<long> sys_gettid(const SyscallArguments&) { return scheduler::current()->tid() == 0 ? 0 : static_cast<long>(scheduler::current()->tid()); }
+static Result<long> sys_gettid(const SyscallArguments&) { return static_cast<long>(scheduler::current()->tid()); }
 REGISTER_SYSCALL(__NR_gettid, sys_gettid);
 
-static Result<long> sys_getuid(const SyscallArguments&) { return Process::current().credentials().uid; }
-REGISTER_SYSCALL(__NR_getuid, sys_getuid);
-static Result<long> sys_geteuid(const SyscallArguments&) { return Process::current().credentials().euid; }
-REGISTER_SYSCALL(__NR_geteuid, sys_geteuid);
-static Result<long> sys_getgid(const SyscallArguments&) { return Process::current().credentials().gid; }
-REGISTER_SYSCALL(__NR_getgid, sys_getgid);
-static Result<long> sys_getegid(const SyscallArguments&) { return Process::current().credentials().egid; }
-REGISTER_SYSCALL(__NR_getegid, sys_getegid);
-
-static constexpr u32 unchanged = 0xffffffff;
-
-// The user ids and the group ids follow the same rules; each rule is written once over
-// whichever set a syscall names. Root (euid 0) may set any id; others only ids they have.
-struct IdSet {
-    u32 Credentials::*real;
-    u32 Credentials::*effective;
-    u32 Credentials::*saved;
-    u32 Credentials::*fs;
-};
-static constexpr IdSet user_ids { &Credentials::uid, &Credentials::euid, &Credentials::suid, &Credentials::fsuid };
-static constexpr IdSet group_ids { &Credentials::gid, &Credentials::egid, &Credentials::sgid, &Credentials::fsgid };
-
-static bool holds(const Credentials& c, const IdSet& set, u32 id)
-{
-    return id == c.*set.real || id == c.*set.effective || id == c.*set.saved;
-}
-
-// setresuid/setresgid: each id may become one of the caller's current real, effective or
-// saved ids; the fs id follows the effective one.
-static Result<long> set_resident_ids(const IdSet& set, u32 real, u32 effective, u32 saved)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    if (!c.is_superuser()) {
-        for (u32 id : { real, effective, saved }) {
-            if (id != unchanged && !holds(c, set, id))
-                return Error { EPERM };
-        }
-    }
-    if (real != unchanged)
-        c.*set.real = real;
-    if (effective != unchanged)
-        c.*set.effective = effective;
-    if (saved != unchanged)
-        c.*set.saved = saved;
-    c.*set.fs = c.*set.effective;
-    process.set_credentials(c);
-    return 0;
-}
-
-// setuid/setgid: root sets all of them; others may set the effective id to the real or saved one.
-static Result<long> set_single_id(const IdSet& set, u32 id)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    if (id == unchanged)
-        return Error { EINVAL };
-    if (c.is_superuser())
-        c.*set.real = c.*set.saved = id;
-    else if (id != c.*set.real && id != c.*set.saved)
-        return Error { EPERM };
-    c.*set.effective = c.*set.fs = id;
-    process.set_credentials(c);
-    return 0;
-}
-
-// setreuid/setregid: the saved id follows the new effective one when the real id is set or the
-// effective id changes to something other than the old real id.
-static Result<long> set_real_effective_ids(const IdSet& set, u32 real, u32 effective)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    if (!c.is_superuser()) {
-        if (real != unchanged && real != c.*set.real && real != c.*set.effective)
-            return Error { EPERM };
-        if (effective != unchanged && !holds(c, set, effective))
-            return Error { EPERM };
-    }
-    u32 old_real = c.*set.real;
-    if (real != unchanged)
-        c.*set.real = real;
-    if (effective != unchanged)
-        c.*set.effective = effective;
-    if (real != unchanged || (effective != unchanged && effective != old_real))
-        c.*set.saved = c.*set.effective;
-    c.*set.fs = c.*set.effective;
-    process.set_credentials(c);
-    return 0;
-}
-
-static Result<long> get_resident_ids(const IdSet& set, const SyscallArguments& a)
-{
-    Credentials c = Process::current().credentials();
-    TRY(copy_to_user(a.a0, &(c.*set.real), 4));
-    TRY(copy_to_user(a.a1, &(c.*set.effective), 4));
-    TRY(copy_to_user(a.a2, &(c.*set.saved), 4));
-    return 0;
-}
-
-// setfsuid/setfsgid return the previous fs id and change it only when allowed.
-static Result<long> set_fs_id(const IdSet& set, u32 id)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    u32 previous = c.*set.fs;
-    if (c.is_superuser() || holds(c, set, id) || id == c.*set.fs) {
-        c.*set.fs = id;
-        process.set_credentials(c);
-    }
-    return previous;
-}
-
-static u32 id_argument(u64 value) { return static_cast<u32>(value); }
-
-static Result<long> sys_setresuid(const SyscallArguments& a) { return set_resident_ids(user_ids, id_argument(a.a0), id_argument(a.a1), id_argument(a.a2)); }
-REGISTER_SYSCALL(__NR_setresuid, sys_setresuid);
-static Result<long> sys_setresgid(const SyscallArguments& a) { return set_resident_ids(group_ids, id_argument(a.a0), id_argument(a.a1), id_argument(a.a2)); }
-REGISTER_SYSCALL(__NR_setresgid, sys_setresgid);
-static Result<long> sys_setuid(const SyscallArguments& a) { return set_single_id(user_ids, id_argument(a.a0)); }
-REGISTER_SYSCALL(__NR_setuid, sys_setuid);
-static Result<long> sys_setgid(const SyscallArguments& a) { return set_single_id(group_ids, id_argument(a.a0)); }
-REGISTER_SYSCALL(__NR_setgid, sys_setgid);
-static Result<long> sys_setreuid(const SyscallArguments& a) { return set_real_effective_ids(user_ids, id_argument(a.a0), id_argument(a.a1)); }
-REGISTER_SYSCALL(__NR_setreuid, sys_setreuid);
-static Result<long> sys_setregid(const SyscallArguments& a) { return set_real_effective_ids(group_ids, id_argument(a.a0), id_argument(a.a1)); }
-REGISTER_SYSCALL(__NR_setregid, sys_setregid);
-static Result<long> sys_getresuid(const SyscallArguments& a) { return get_resident_ids(user_ids, a); }
-REGISTER_SYSCALL(__NR_getresuid, sys_getresuid);
-static Result<long> sys_getresgid(const SyscallArguments& a) { return get_resident_ids(group_ids, a); }
-REGISTER_SYSCALL(__NR_getresgid, sys_getresgid);
-static Result<long> sys_setfsuid(const SyscallArguments& a) { return set_fs_id(user_ids, id_argument(a.a0)); }
-REGISTER_SYSCALL(__NR_setfsuid, sys_setfsuid);
-static Result<long> sys_setfsgid(const SyscallArguments& a) { return set_fs_id(group_ids, id_argument(a.a0)); }
-REGISTER_SYSCALL(__NR_setfsgid, sys_setfsgid);
-
-static Result<long> sys_getgroups(const SyscallArguments& a)
-{
-    Credentials c = Process::current().credentials();
-    int size = static_cast<int>(a.a0);
-    if (size < 0)
-        return Error { EINVAL };
-    if (size == 0)
-        return c.group_count;
-    if (static_cast<u32>(size) < c.group_count)
-        return Error { EINVAL };
-    TRY(copy_to_user(a.a1, c.groups, c.group_count * sizeof(u32)));
-    return c.group_count;
-}
-REGISTER_SYSCALL(__NR_getgroups, sys_getgroups);
-
-static Result<long> sys_setgroups(const SyscallArguments& a)
-{
-    Process& process = Process::current();
-    Credentials c = process.credentials();
-    if (!c.is_superuser())
-        return Error { EPERM };
-    if (a.a0 > Credentials::max_groups)
-        return Error { EINVAL };
-    TRY(copy_from_user(c.groups, a.a1, a.a0 * sizeof(u32)));
-    c.group_count = static_cast<u32>(a.a0);
-    process.set_credentials(c);
-    return 0;
-}
-REGISTER_SYSCALL(__NR_setgroups, sys_setgroups);
-
+// Linux's setpgid: a process may move itself or a child that has not exec'd, within its
+// session, into its own group or another group of the session; a session leader never moves.
 static Result<long> sys_setpgid(const SyscallArguments& a)
 {
     Process& current = Process::current();
@@ -264,18 +222,28 @@ static Result<long> sys_setpgid(const SyscallArguments& a)
     int pgid = a.a1 ? static_cast<int>(a.a1) : pid;
     if (pgid < 0)
         return Error { EINVAL };
-    RefPtr<Process> target = Process::from_pid(pid);
+    SpinlockGuard guard(g_process_table_lock);
+    Process* target = nullptr;
+    for (auto& process : process_table()) {
+        if (process.pid() == pid && !process.is_zombie)
+            target = &process;
+    }
     if (!target)
         return Error { ESRCH };
-    if (target.ptr() != &current && target->ppid() != current.pid())
-        return Error { ESRCH };
-    if (target->sid() != current.sid())
-        return Error { EPERM };
+    if (target != &current) {
+        if (target->parent != &current)
+            return Error { ESRCH };
+        if (target->sid() != current.sid())
+            return Error { EPERM };
+        if (target->did_exec)
+            return Error { EACCES };
+    }
     if (target->pid() == target->sid())
         return Error { EPERM };
     if (pgid != pid) {
         bool exists = false;
-        Process::for_each([&](Process& p) { exists |= p.pgid() == pgid && p.sid() == current.sid(); });
+        for (auto& process : process_table())
+            exists |= process.pgid() == pgid && process.sid() == current.sid();
         if (!exists)
             return Error { EPERM };
     }
@@ -306,13 +274,15 @@ static Result<long> sys_getsid(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_getsid, sys_getsid);
 
+// setsid: EPERM when a process group with the caller's pid exists (it leads one already).
 static Result<long> sys_setsid(const SyscallArguments&)
 {
     Process& process = Process::current();
-    bool leader = false;
-    Process::for_each([&](Process& p) { leader |= p.pgid() == process.pid(); });
-    if (leader)
-        return Error { EPERM };
+    SpinlockGuard guard(g_process_table_lock);
+    for (auto& other : process_table()) {
+        if (other.pgid() == process.pid())
+            return Error { EPERM };
+    }
     process.set_sid(process.pid());
     process.set_pgid(process.pid());
     return process.pid();
@@ -326,57 +296,44 @@ static Result<long> sys_set_tid_address(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_set_tid_address, sys_set_tid_address);
 
+static constexpr size_t robust_list_head_size = 24;
+
+// Only remembered here; RobustList.cpp walks it when the thread exits.
 static Result<long> sys_set_robust_list(const SyscallArguments& a)
 {
-    if (a.a1 != 24)
+    if (a.a1 != robust_list_head_size)
         return Error { EINVAL };
-    return 0; // FIXME: robust futex lists are accepted but not processed at thread exit
+    Thread& thread = *scheduler::current();
+    thread.robust_list = a.a0;
+    thread.robust_list_length = a.a1;
+    return 0;
 }
 REGISTER_SYSCALL(__NR_set_robust_list, sys_set_robust_list);
 
-static Result<long> sys_prlimit64(const SyscallArguments& a)
+// get_robust_list(tid, head_ptr, len_ptr): another thread's needs the rights ptrace would.
+static Result<long> sys_get_robust_list(const SyscallArguments& a)
 {
-    int resource = static_cast<int>(a.a1);
-    if (resource < 0 || resource >= Process::rlimit_count)
-        return Error { EINVAL };
-    RefPtr<Process> target = a.a0 ? Process::from_pid(static_cast<int>(a.a0)) : RefPtr<Process>(Process::current());
-    if (!target)
-        return Error { ESRCH };
-    ResourceLimit old = target->limit(resource);
-    if (a.a2) {
-        ResourceLimit fresh;
-        TRY(copy_from_user(&fresh, a.a2, sizeof(fresh)));
-        if (fresh.current > fresh.maximum)
-            return Error { EINVAL };
-        if (fresh.maximum > old.maximum && !Process::current().credentials().is_superuser())
+    int tid = static_cast<int>(a.a0);
+    uptr head = 0;
+    if (tid == 0) {
+        head = scheduler::current()->robust_list;
+    } else {
+        Credentials caller = Process::current().credentials();
+        SpinlockGuard guard(g_process_table_lock);
+        Thread* found = find_thread_locked(tid);
+        if (!found)
+            return Error { ESRCH };
+        Credentials owner = found->process()->m_credentials;
+        if (!caller.is_superuser() && (caller.uid != owner.uid || caller.uid != owner.euid || caller.uid != owner.suid))
             return Error { EPERM };
-        if (resource == 7 && fresh.current > static_cast<u64>(FdTable::hard_max))
-            return Error { EPERM };
-        target->limit(resource) = fresh;
+        head = found->robust_list;
     }
-    if (a.a3)
-        TRY(copy_to_user(a.a3, &old, sizeof(old)));
+    TRY(copy_to_user(a.a1, &head, sizeof(head)));
+    u64 length = robust_list_head_size;
+    TRY(copy_to_user(a.a2, &length, sizeof(length)));
     return 0;
 }
-REGISTER_SYSCALL(__NR_prlimit64, sys_prlimit64);
-
-static Result<long> sys_getrlimit(const SyscallArguments& a)
-{
-    int resource = static_cast<int>(a.a0);
-    if (resource < 0 || resource >= Process::rlimit_count)
-        return Error { EINVAL };
-    ResourceLimit limit = Process::current().limit(resource);
-    TRY(copy_to_user(a.a1, &limit, sizeof(limit)));
-    return 0;
-}
-REGISTER_SYSCALL(__NR_getrlimit, sys_getrlimit);
-
-static Result<long> sys_setrlimit(const SyscallArguments& a)
-{
-    SyscallArguments forwarded { 0, a.a0, a.a1, 0, 0, 0, a.frame };
-    return sys_prlimit64(forwarded);
-}
-REGISTER_SYSCALL(__NR_setrlimit, sys_setrlimit);
+REGISTER_SYSCALL(__NR_get_robust_list, sys_get_robust_list);
 
 static Result<long> sys_sched_yield(const SyscallArguments&)
 {
@@ -387,7 +344,7 @@ REGISTER_SYSCALL(__NR_sched_yield, sys_sched_yield);
 
 static Result<long> sys_sched_getaffinity(const SyscallArguments& a)
 {
-    if (a.a1 < 8)
+    if (a.a1 < 8 || (a.a1 % 8))
         return Error { EINVAL };
     u64 mask = 1;
     TRY(copy_to_user(a.a2, &mask, sizeof(mask)));
@@ -395,23 +352,28 @@ static Result<long> sys_sched_getaffinity(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_sched_getaffinity, sys_sched_getaffinity);
 
+// prctl: the name is the calling thread's (Linux's comm is per thread); the main thread's is
+// also the process's (/proc/<pid>/stat, comm).
 static Result<long> sys_prctl(const SyscallArguments& a)
 {
     constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;
     Process& process = Process::current();
+    Thread& thread = *scheduler::current();
     if (a.a0 == PR_SET_NAME) {
         char name[16] = {};
         auto length = copy_string_from_user(name, a.a1, 15);
         if (length.is_error() && length.error().code != ENAMETOOLONG)
             return length.error();
         name[15] = '\0';
-        process.set_name(name);
+        thread.set_name(name);
+        if (static_cast<int>(thread.tid()) == process.pid())
+            process.set_name(name);
         return 0;
     }
     if (a.a0 == PR_GET_NAME) {
         char name[16] = {};
-        StringView current(process.name());
-        for (size_t i = 0; i < current.length(); ++i)
+        StringView current(thread.name());
+        for (size_t i = 0; i < current.length() && i < 15; ++i)
             name[i] = current[i];
         TRY(copy_to_user(a.a1, name, sizeof(name)));
         return 0;

@@ -1,4 +1,5 @@
-// Signal syscalls: actions, masks, sending, waiting, the alternate stack and sigreturn.
+// Signal syscalls: actions, masks, sending (with Linux's permission rules), waiting, the
+// alternate stack and sigreturn.
 #include <arch/Arch.h>
 #include <lib/UserCopy.h>
 #include <proc/Lifecycle.h>
@@ -20,15 +21,15 @@ struct KernelSigaction {
 static Result<long> sys_rt_sigaction(const SyscallArguments& a)
 {
     int signal = static_cast<int>(a.a0);
-    if (signal < 1 || signal > 64 || a.a3 != 8)
+    if (a.a3 != 8)
         return Error { EINVAL };
-    auto& actions = Process::current().signal_actions();
     KernelSigaction fresh {};
-    if (a.a1) {
-        if (signal == SIGKILL || signal == SIGSTOP)
-            return Error { EINVAL };
+    if (a.a1)
         TRY(copy_from_user(&fresh, a.a1, sizeof(fresh)));
-    }
+    if (signal < 1 || signal > 64 || (a.a1 && (signal == SIGKILL || signal == SIGSTOP)))
+        return Error { EINVAL };
+    Process& process = Process::current();
+    auto& actions = process.signal_actions();
     SignalAction old;
     {
         SpinlockGuard guard(actions.lock);
@@ -36,11 +37,12 @@ static Result<long> sys_rt_sigaction(const SyscallArguments& a)
         if (a.a1)
             actions.actions[signal - 1] = SignalAction { fresh.handler, fresh.flags, 0, fresh.mask & ~unblockable };
     }
-    if (a.a1 && fresh.handler == 1) {
-        // Setting SIG_IGN discards a pending instance.
-        Process& process = Process::current();
+    if (a.a1 && is_ignored(process, signal)) {
+        // POSIX: an action that ignores the signal discards pending instances, blocked or not.
         SpinlockGuard guard(g_process_table_lock);
-        process.pending_signals &= ~signal_bit(signal);
+        process.pending.discard(signal_bit(signal));
+        for (auto& thread : process.threads)
+            thread.pending.discard(signal_bit(signal));
     }
     if (a.a2) {
         KernelSigaction out { old.handler, old.flags, old.mask };
@@ -59,13 +61,16 @@ static Result<long> sys_rt_sigprocmask(const SyscallArguments& a)
     if (a.a1) {
         u64 set;
         TRY(copy_from_user(&set, a.a1, sizeof(set)));
+        u64 mask;
         switch (a.a0) {
-        case 0: thread.signal_mask |= set; break;  // SIG_BLOCK
-        case 1: thread.signal_mask &= ~set; break; // SIG_UNBLOCK
-        case 2: thread.signal_mask = set; break;   // SIG_SETMASK
+        case 0: mask = old | set; break;  // SIG_BLOCK
+        case 1: mask = old & ~set; break; // SIG_UNBLOCK
+        case 2: mask = set; break;        // SIG_SETMASK
         default: return Error { EINVAL };
         }
-        thread.signal_mask &= ~unblockable;
+        // A newly unblocked pending signal is delivered on the way out of this call.
+        SpinlockGuard guard(g_process_table_lock);
+        thread.signal_mask = mask & ~unblockable;
     }
     if (a.a2)
         TRY(copy_to_user(a.a2, &old, sizeof(old)));
@@ -78,12 +83,19 @@ static Result<long> sys_rt_sigpending(const SyscallArguments& a)
     if (a.a1 > 8)
         return Error { EINVAL };
     Thread& thread = *scheduler::current();
-    u64 pending = (thread.pending_signals | Process::current().pending_signals) & thread.signal_mask;
+    u64 pending;
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        pending = (thread.pending_signals | Process::current().pending_signals) & thread.signal_mask;
+    }
     TRY(copy_to_user(a.a0, &pending, a.a1));
     return 0;
 }
 REGISTER_SYSCALL(__NR_rt_sigpending, sys_rt_sigpending);
 
+// Sleeps with the given mask until a signal is delivered. ERESTARTNOHAND: EINTR once a handler
+// has run (its sigreturn restores the old mask); without a handler (a stop and continue) the
+// old mask comes back and the call starts again.
 static Result<long> sys_rt_sigsuspend(const SyscallArguments& a)
 {
     if (a.a1 != 8)
@@ -91,8 +103,6 @@ static Result<long> sys_rt_sigsuspend(const SyscallArguments& a)
     u64 mask;
     TRY(copy_from_user(&mask, a.a0, sizeof(mask)));
     Thread& thread = *scheduler::current();
-    // The old mask comes back when the handler returns (it is saved in the signal frame), or
-    // right away when no handler runs.
     thread.saved_signal_mask = thread.signal_mask;
     thread.has_saved_signal_mask = true;
     thread.signal_mask = mask & ~unblockable;
@@ -100,7 +110,7 @@ static Result<long> sys_rt_sigsuspend(const SyscallArguments& a)
     WaitQueue queue;
     SpinlockGuard guard(lock);
     (void)queue.wait_until(guard, [] { return false; });
-    return Error { EINTR };
+    return Error { ERESTARTNOHAND };
 }
 REGISTER_SYSCALL(__NR_rt_sigsuspend, sys_rt_sigsuspend);
 
@@ -148,34 +158,63 @@ static Result<long> sys_rt_sigtimedwait(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait);
 
+// Linux's kill_ok_by_cred: the sender's real or effective uid is the target's real or saved
+// uid (or the sender is root); SIGCONT may also go to any process of the sender's session.
 static Result<void> check_kill_permission(Process& target, int signal)
 {
-    Credentials sender = Process::current().credentials();
+    Process& current = Process::current();
+    if (&target == &current)
+        return {};
+    Credentials sender = current.credentials();
     Credentials receiver = target.credentials();
     if (sender.is_superuser() || sender.uid == receiver.uid || sender.uid == receiver.suid
         || sender.euid == receiver.uid || sender.euid == receiver.suid)
         return {};
-    if (signal == SIGCONT && target.sid() == Process::current().sid())
+    if (signal == SIGCONT && target.sid() == current.sid())
         return {};
     return Error { EPERM };
 }
 
+static SignalInfo user_signal_info(int signal, int code)
+{
+    Process& current = Process::current();
+    SignalInfo info;
+    info.signal = signal;
+    info.code = code;
+    info.pid = current.pid();
+    info.uid = current.credentials().uid;
+    return info;
+}
+
+// Sends to one process after the permission check; signal 0 checks only.
+static Result<void> send_checked(Process& target, const SignalInfo& info, bool must_queue = false)
+{
+    TRY(check_kill_permission(target, info.signal));
+    if (!info.signal)
+        return {};
+    SpinlockGuard guard(g_process_table_lock);
+    return send_signal_locked(target, nullptr, info, must_queue);
+}
+
+// kill(pid, sig): one process (pid > 0), the caller's group (0), every process but init and
+// the caller (-1), or the group -pid. For many targets: success if any succeeded, else the
+// last error (ESRCH when there was nobody).
 static Result<long> sys_kill(const SyscallArguments& a)
 {
     int pid = static_cast<int>(a.a0), signal = static_cast<int>(a.a1);
     if (signal < 0 || signal > 64)
         return Error { EINVAL };
-    Process& current = Process::current();
-    SignalInfo info { signal, SI_USER, current.pid(), current.credentials().uid, 0, 0 };
+    SignalInfo info = user_signal_info(signal, SI_USER);
     if (pid > 0) {
         RefPtr<Process> target = Process::from_pid(pid);
-        if (!target || target->is_zombie)
-            return target ? Result<long>(0) : Result<long>(Error { ESRCH });
-        TRY(check_kill_permission(*target, signal));
-        if (signal)
-            send_signal(*target, signal, info);
+        if (!target)
+            return Error { ESRCH };
+        TRY(send_checked(*target, info));
         return 0;
     }
+    if (pid == INT32_MIN)
+        return Error { ESRCH };
+    Process& current = Process::current();
     Vector<RefPtr<Process>> targets;
     int group = pid == 0 ? current.pgid() : -pid;
     Process::for_each([&](Process& process) {
@@ -185,57 +224,111 @@ static Result<long> sys_kill(const SyscallArguments& a)
                 process.unref();
         }
     });
-    if (targets.is_empty())
-        return Error { ESRCH };
+    Result<void> last = Error { ESRCH };
     bool any = false;
     for (auto& target : targets) {
-        if (check_kill_permission(*target, signal).is_error())
-            continue;
-        any = true;
-        if (signal)
-            send_signal(*target, signal, info);
+        last = send_checked(*target, info);
+        any |= !last.is_error();
     }
-    return any ? Result<long>(0) : Result<long>(Error { EPERM });
+    if (any)
+        return 0;
+    return last.error();
 }
 REGISTER_SYSCALL(__NR_kill, sys_kill);
 
-static Result<long> signal_thread(int tgid, int tid, int signal)
+// A thread by tid, within process tgid unless tgid is -1 (tkill). The owner comes with a
+// reference so that it outlives the lookup.
+static Result<Thread*> find_thread(int tgid, int tid, RefPtr<Process>& owner)
 {
-    if (signal < 0 || signal > 64 || tid <= 0)
-        return Error { EINVAL };
-    Thread* found = nullptr;
-    RefPtr<Process> owner;
-    Process::for_each([&](Process& process) {
-        if (found || (tgid > 0 && process.pid() != tgid))
-            return;
-        for (auto& thread : process.threads) {
-            if (static_cast<int>(thread.tid()) == tid || (process.pid() == tid && &thread == process.threads.first())) {
-                found = &thread;
-                process.ref();
-                owner = RefPtr<Process>::adopt(&process);
-                return;
-            }
-        }
-    });
-    if (!found)
+    SpinlockGuard guard(g_process_table_lock);
+    Thread* found = find_thread_locked(tid);
+    if (!found || (tgid > 0 && found->process()->pid() != tgid) || !found->process()->try_ref())
         return Error { ESRCH };
-    TRY(check_kill_permission(*owner, signal));
-    if (signal) {
-        Process& current = Process::current();
-        send_signal_to_thread(*found, signal, SignalInfo { signal, SI_TKILL, current.pid(), current.credentials().uid, 0, 0 });
-    }
+    owner = RefPtr<Process>::adopt(found->process());
+    return found;
+}
+
+static Result<long> send_to_thread(int tgid, int tid, const SignalInfo& info, bool must_queue = false)
+{
+    RefPtr<Process> owner;
+    Thread* thread = TRY(find_thread(tgid, tid, owner));
+    TRY(check_kill_permission(*owner, info.signal));
+    if (!info.signal)
+        return 0;
+    SpinlockGuard guard(g_process_table_lock);
+    // The thread may have exited since the lookup: it is gone from its process then.
+    if (find_thread_locked(tid) != thread)
+        return Error { ESRCH };
+    TRY(send_signal_locked(*owner, thread, info, must_queue));
     return 0;
 }
 
-static Result<long> sys_tkill(const SyscallArguments& a) { return signal_thread(-1, static_cast<int>(a.a0), static_cast<int>(a.a1)); }
+static Result<long> sys_tkill(const SyscallArguments& a)
+{
+    int tid = static_cast<int>(a.a0), signal = static_cast<int>(a.a1);
+    if (tid <= 0 || signal < 0 || signal > 64)
+        return Error { EINVAL };
+    return send_to_thread(-1, tid, user_signal_info(signal, SI_TKILL));
+}
 REGISTER_SYSCALL(__NR_tkill, sys_tkill);
+
 static Result<long> sys_tgkill(const SyscallArguments& a)
 {
-    return signal_thread(static_cast<int>(a.a0), static_cast<int>(a.a1), static_cast<int>(a.a2));
+    int tgid = static_cast<int>(a.a0), tid = static_cast<int>(a.a1), signal = static_cast<int>(a.a2);
+    if (tgid <= 0 || tid <= 0 || signal < 0 || signal > 64)
+        return Error { EINVAL };
+    return send_to_thread(tgid, tid, user_signal_info(signal, SI_TKILL));
 }
 REGISTER_SYSCALL(__NR_tgkill, sys_tgkill);
 
-static Result<long> sys_rt_sigreturn(const SyscallArguments& a) { return signal_return(*a.frame); }
+// rt_sigqueueinfo/rt_tgsigqueueinfo: the sender's own siginfo. Only negative codes (other
+// than SI_TKILL) may go to another process, so that nobody forges a kernel's or kill's.
+static Result<SignalInfo> queued_info(int target_pid, int signal, uptr user_info)
+{
+    SignalInfo info = TRY(copy_siginfo_from_user(user_info));
+    if (signal < 0 || signal > 64)
+        return Error { EINVAL };
+    if ((info.code >= 0 || info.code == SI_TKILL) && target_pid != Process::current().pid())
+        return Error { EPERM };
+    info.signal = signal;
+    return info;
+}
+
+static Result<long> sys_rt_sigqueueinfo(const SyscallArguments& a)
+{
+    int pid = static_cast<int>(a.a0);
+    SignalInfo info = TRY(queued_info(pid, static_cast<int>(a.a1), a.a2));
+    RefPtr<Process> target = Process::from_pid(pid);
+    if (!target)
+        return Error { ESRCH };
+    TRY(send_checked(*target, info, true));
+    return 0;
+}
+REGISTER_SYSCALL(__NR_rt_sigqueueinfo, sys_rt_sigqueueinfo);
+
+static Result<long> sys_rt_tgsigqueueinfo(const SyscallArguments& a)
+{
+    int tgid = static_cast<int>(a.a0), tid = static_cast<int>(a.a1);
+    SignalInfo info = TRY(queued_info(tgid, static_cast<int>(a.a2), a.a3));
+    if (tgid <= 0 || tid <= 0)
+        return Error { EINVAL };
+    return send_to_thread(tgid, tid, info, true);
+}
+REGISTER_SYSCALL(__NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo);
+
+// A frame that cannot be read back kills with SIGSEGV (Linux's badframe).
+static Result<long> sys_rt_sigreturn(const SyscallArguments& a)
+{
+    auto result = signal_return(*a.frame);
+    if (result.is_error()) {
+        SignalInfo segv;
+        segv.signal = SIGSEGV;
+        segv.code = SI_KERNEL;
+        force_signal_on_current_thread(segv);
+        return static_cast<long>(a.frame->a(0));
+    }
+    return result.value();
+}
 REGISTER_SYSCALL(__NR_rt_sigreturn, sys_rt_sigreturn);
 
 static Result<long> sys_sigaltstack(const SyscallArguments& a)
@@ -247,24 +340,24 @@ static Result<long> sys_sigaltstack(const SyscallArguments& a)
         u64 size;
     };
     Thread& thread = *scheduler::current();
-    Stack old { thread.altstack_base, static_cast<i32>(thread.altstack_flags), 0, thread.altstack_size };
     uptr sp = a.frame->sp();
-    bool on_stack = thread.altstack_size && sp > thread.altstack_base && sp <= thread.altstack_base + thread.altstack_size;
-    if (on_stack)
-        old.flags = 1; // SS_ONSTACK
+    bool on_stack = on_alternate_stack(thread, sp);
+    Stack old { thread.altstack_base, 0, 0, thread.altstack_size };
+    old.flags = static_cast<i32>(!thread.altstack_size ? SS_DISABLE : on_stack ? SS_ONSTACK : 0);
     if (a.a0) {
         Stack fresh;
         TRY(copy_from_user(&fresh, a.a0, sizeof(fresh)));
         if (on_stack)
             return Error { EPERM };
-        if (fresh.flags != 0 && fresh.flags != 2)
+        u32 mode = static_cast<u32>(fresh.flags) & ~SS_AUTODISARM;
+        if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
             return Error { EINVAL };
-        if (fresh.flags == 2) {
+        if (mode == SS_DISABLE) {
             thread.altstack_base = 0;
             thread.altstack_size = 0;
-            thread.altstack_flags = 2;
+            thread.altstack_flags = SS_DISABLE;
         } else {
-            if (fresh.size < 2048)
+            if (fresh.size < MINSIGSTKSZ)
                 return Error { ENOMEM };
             thread.altstack_base = fresh.sp;
             thread.altstack_size = fresh.size;

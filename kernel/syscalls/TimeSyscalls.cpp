@@ -29,6 +29,7 @@ static Result<u64> clock_now(int clock)
     case Clock_BOOTTIME:
         return arch::monotonic_ns();
     case Clock_PROCESS_CPUTIME_ID:
+        return Process::current().cpu_ns();
     case Clock_THREAD_CPUTIME_ID: {
         Thread* thread = scheduler::current();
         return thread->m_cpu_ns + (arch::monotonic_ns() - thread->m_switched_in_ns);

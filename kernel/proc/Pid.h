@@ -1,0 +1,23 @@
+// Process and thread ids. Linux draws both from one number space: a process's pid is its main
+// thread's tid, and a thread created with CLONE_THREAD takes a fresh number from the same
+// pool. A number stays taken while a process or thread holds it (a zombie keeps its pid
+// until it is reaped) and while a live process uses it as its process group or session id.
+//
+// Kernel threads are not in this space (their ids start above pid_max; user space never sees
+// them).
+//
+// Locking: g_process_table_lock guards the pool (the callers hold it).
+#pragma once
+
+#include <lib/Result.h>
+
+namespace sk {
+
+constexpr int pid_max = 32768;
+
+// A free number in [2, pid_max) after the last one handed out (1 is init's, taken first);
+// EAGAIN when the pool is exhausted. Caller holds g_process_table_lock.
+Result<int> allocate_pid_locked();
+void release_pid_locked(int pid);
+
+} // namespace sk
