@@ -119,6 +119,10 @@ int run_init()
         SpinlockGuard guard(init->lock());
         (void)init->vfork_wait.wait_until(guard, [&] { return __atomic_load_n(&init->is_zombie, __ATOMIC_ACQUIRE); }, {}, true);
     }
+    // The zombie is announced before init's thread drops its own reference on the way out:
+    // let it finish, so the leak check below sees the process gone.
+    while (init->ref_count() > 1)
+        scheduler::yield();
     int code = status_to_exit_code(init->exit_status);
     set_init_process(nullptr);
     init = nullptr;
