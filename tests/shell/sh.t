@@ -110,7 +110,7 @@ control. Every expectation was checked on Linux (tests/harness/shelltest.py --li
 
 ## job control: background jobs, jobs, kill %n, wait
   $ sleep 30 &
-  $ jobs
+  $ sleep 0.3; jobs
   [1]+  Running                    sleep 30
   $ kill %1; wait
   [1]+  Terminated                 sleep 30
