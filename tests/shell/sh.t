@@ -156,7 +156,7 @@ prompt; so each job's state changes here while a foreground command runs.)
   $ jobs
 
 ## ^\ quits the foreground job
-  % xfail Sockeye's wait status claims a core dump (WCOREDUMP) that was not written: RLIMIT_CORE is 0 (kernel/proc)
+  % xfail Sockeye starts init with RLIMIT_CORE unlimited (Linux: soft limit 0), so the status says core dumped, though no core is written (kernel/proc)
   % send sleep 100\n
   % sleep 0.5
   % send \x1c
