@@ -119,6 +119,9 @@ public:
     virtual Result<size_t> readlink(char* buffer, size_t size);
 
     // --- data (regular files) ---
+    // The buffer may be user memory, and a copy into or out of it may fault and read a mapped
+    // file through read_at — of this filesystem, of this very inode. So no lock that read_at
+    // takes may be held across the copy (DataCopyGate helps a filesystem drop it safely).
     virtual Result<size_t> read_at(u64 offset, const IoBuffer& buffer, size_t length);
     virtual Result<size_t> write_at(u64 offset, const IoBuffer& buffer, size_t length);
     virtual Result<void> setattr(const InodeAttributes& attributes) = 0;

@@ -5,6 +5,7 @@
 #include <linux/fs.h>
 #include <string.h>
 #include <lib/IoBuffer.h>
+#include <lib/Vector.h>
 #include <vfs/Clock.h>
 #include <vfs/InodeFile.h>
 #include <vfs/OpenFile.h>
@@ -138,19 +139,25 @@ Result<size_t> InodeFile::read_directory(OpenFile& file, const IoBuffer& buffer,
         return Error { ENOTDIR };
     MutexGuard guard(file.offset_lock());
 
+    // The records are assembled in kernel memory and copied out after the walk: filesystems
+    // call the visitor under their lock, and a copy into user memory may fault and read a
+    // mapped file through that same filesystem. A bigger buffer only gets more records.
+    constexpr size_t max_record_length = align_up<size_t>(linux_dirent64_header_size + 255 + 1, 8);
+    constexpr size_t max_batch = 4096;
+    static_assert(max_batch >= max_record_length);
+    Vector<u8> records;
+    TRY(records.try_resize(min(length, max_batch)));
     size_t written = 0;
     u64 resume_offset = file.offset();
-    Result<void> copy_result {};
     bool too_small = false;
     TRY(inode->iterate(file.offset(), [&](const DirectoryEntryView& entry) {
-        // Assemble the record in kernel memory, then copy it out in one piece.
-        alignas(8) u8 record[align_up<size_t>(linux_dirent64_header_size + 255 + 1, 8)];
         size_t name_length = min<size_t>(entry.name.length(), 255);
         size_t record_length = align_up<size_t>(linux_dirent64_header_size + name_length + 1, 8);
-        if (written + record_length > length) {
+        if (written + record_length > records.size()) {
             too_small = written == 0;
             return false;
         }
+        u8* record = records.data() + written;
         memset(record, 0, record_length);
         u64 ino = entry.ino;
         i64 next = static_cast<i64>(entry.next_offset);
@@ -160,17 +167,13 @@ Result<size_t> InodeFile::read_directory(OpenFile& file, const IoBuffer& buffer,
         memcpy(record + 16, &reclen, 2);
         record[18] = entry.type;
         memcpy(record + linux_dirent64_header_size, entry.name.chars(), name_length);
-        copy_result = buffer.write(written, record, record_length);
-        if (copy_result.is_error())
-            return false;
         written += record_length;
         resume_offset = entry.next_offset;
         return true;
     }));
-    if (copy_result.is_error() && written == 0)
-        return copy_result.error();
     if (too_small)
         return Error { EINVAL };
+    TRY(buffer.write(0, records.data(), written));
     file.set_offset(resume_offset);
     return written;
 }

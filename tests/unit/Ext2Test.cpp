@@ -203,6 +203,39 @@ TEST_F(Ext2, SparseFilesAndTruncate)
     EXPECT_NE(debugfs(image, "stat /sparse").find("Size: 5000"), std::string::npos);
 }
 
+TEST_F(Ext2, FailedCopyLeavesNothingPastTheEnd)
+{
+    // A write whose buffer fails part-way (a bad user page) stops after the last whole block
+    // copied. What the failed piece left behind — half a block of bytes, and a block that
+    // lies wholly past the new end — must not survive: e2fsck rejects blocks past i_size, and
+    // growing the file later must read zeros.
+    make(1024, 4096);
+    auto file = create(*root, "partial");
+    ASSERT_TRUE(file);
+    std::string data = pattern(1500, 3);
+    IoSegment segment { reinterpret_cast<uptr>(data.data()), data.size() };
+    auto short_buffer = IoBuffer::kernel_vector(&segment, 1, 5000); // faults at byte 1500
+    auto written = file->write_at(0, short_buffer, 5000);
+    ASSERT_FALSE(written.is_error());
+    EXPECT_EQ(written.value(), 1024u);
+    EXPECT_EQ(file->metadata().size, 1024u);
+    EXPECT_EQ(file->metadata().blocks, 2u);
+    expect_clean();
+    InodeAttributes attributes;
+    attributes.mask = InodeAttributes::Size;
+    attributes.size = 3000;
+    ASSERT_FALSE(file->setattr(attributes).is_error());
+    EXPECT_EQ(read_all(*file), data.substr(0, 1024) + std::string(3000 - 1024, '\0'));
+
+    // Nothing copied at all: the error, and the file as it was.
+    auto failed = file->write_at(10000, IoBuffer::user(0x1000, 100), 100);
+    ASSERT_TRUE(failed.is_error());
+    EXPECT_EQ(failed.error().code, EFAULT);
+    EXPECT_EQ(file->metadata().size, 3000u);
+    EXPECT_EQ(file->metadata().blocks, 2u);
+    expect_clean();
+}
+
 TEST_F(Ext2, ManyDirectoryEntries)
 {
     make(1024, 4096);

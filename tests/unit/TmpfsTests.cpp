@@ -76,6 +76,25 @@ TEST_F(Tmpfs, TruncateZeroesTheTailBeforeGrowingAgain)
     EXPECT_EQ(stat("/file").blocks, 0u);
 }
 
+TEST_F(Tmpfs, FailedCopyLeavesNothingPastTheEnd)
+{
+    // A write whose buffer fails part-way keeps the whole pages it copied; the page the
+    // failed piece started past the end is dropped, so growing the file later reads zeros.
+    auto file = open("/file", O_RDWR | O_CREAT);
+    std::string data(5000, 'q');
+    IoSegment segment { reinterpret_cast<uptr>(data.data()), data.size() };
+    auto short_buffer = IoBuffer::kernel_vector(&segment, 1, 9000); // faults at byte 5000
+    EXPECT_EQ(MUST(file->ops().write_at(*file, 0, short_buffer, 9000)), 4096u);
+    EXPECT_EQ(stat("/file").size, 4096u);
+    EXPECT_EQ(stat("/file").blocks, 8u);
+    MUST(vfs.truncate(root(), "/file", 9000, Credentials::root()));
+    std::string contents = read_file("/file");
+    EXPECT_EQ(contents, std::string(4096, 'q') + std::string(9000 - 4096, '\0'));
+    EXPECT_ERRNO(file->ops().write_at(*file, 20000, IoBuffer::user(0x1000, 10), 10), EFAULT);
+    EXPECT_EQ(stat("/file").size, 9000u);
+    EXPECT_EQ(stat("/file").blocks, 8u);
+}
+
 TEST_F(Tmpfs, PageBudgetGivesENOSPC)
 {
     auto small = MUST(TmpfsFileSystem::try_create(0755, 0, 0, 2 * tmpfs_page_size));

@@ -10,7 +10,9 @@
 //          KString why; auto r = Ext2FileSystem::try_mount(device, {}, &why); // why = refusal
 //
 // Locking: one sleeping Mutex (m_lock) serializes every operation on the volume (all inode
-// operations take it through Locker); the block cache has its own lock below it. An Ext2Inode
+// operations take it through Locker); the block cache has its own lock below it. File data is
+// copied to and from the caller's buffer with m_lock dropped, one pinned block at a time
+// (Ext2Inode.h): m_lock is never held across a user-memory copy. An Ext2Inode
 // whose last reference drops takes m_lock to free an unlinked inode, so code holding m_lock
 // must not drop the last reference to an Ext2Inode: such RefPtrs live in variables declared
 // before the Locker. FIXME: finer-grained (per-inode, per-group) locking.

@@ -415,55 +415,83 @@ Result<void> Ext2Inode::free_storage_locked()
     return result;
 }
 
-Result<size_t> Ext2Inode::read_locked(u64 offset, const IoBuffer& buffer, size_t length)
+Result<void> Ext2Inode::check_data_access(bool write)
 {
-    if (is_dir())
-        return Error { EISDIR };
-    if (!is_reg())
-        return Error { EINVAL };
-    u64 file_size = size();
-    if (offset >= file_size)
-        return size_t(0);
-    length = size_t(min<u64>(length, file_size - offset));
-    u32 block_size = ext2().m_block_size;
-    size_t done = 0;
-    auto partial = [&](Error error) -> Result<size_t> {
-        if (done > 0)
-            return done;
-        return error;
-    };
-    while (done < length) {
-        u64 position = offset + done;
-        u32 within = u32(position % block_size);
-        size_t chunk = min<size_t>(block_size - within, length - done);
-        auto physical = map_block(position / block_size, false);
-        if (physical.is_error())
-            return partial(physical.error());
-        if (physical.value() == 0) {
-            if (auto r = buffer.fill_zero(done, chunk); r.is_error())
-                return partial(r.error());
-        } else {
-            auto handle = cache().get(physical.value());
-            if (handle.is_error())
-                return partial(handle.error());
-            if (auto r = buffer.write(done, handle.value().data() + within, chunk); r.is_error())
-                return partial(r.error());
-        }
-        done += chunk;
-    }
-    // FIXME: atime is not updated (as with noatime).
-    return done;
-}
-
-Result<size_t> Ext2Inode::write_locked(u64 offset, const IoBuffer& buffer, size_t length)
-{
-    auto& fs = ext2();
-    if (fs.m_read_only)
+    Locker locker(ext2());
+    if (write && ext2().m_read_only)
         return Error { EROFS };
     if (is_dir())
         return Error { EISDIR };
     if (!is_reg())
         return Error { EINVAL };
+    return {};
+}
+
+// read_at and write_at map and pin a batch of blocks under the lock, then copy them with the
+// lock dropped (see Ext2Inode.h): the copy may fault and read a file through this filesystem.
+// The pins keep the buffers; m_gate keeps truncation from freeing the blocks meanwhile.
+static constexpr size_t blocks_per_batch = 16;
+
+Result<size_t> Ext2Inode::read_at(u64 offset, const IoBuffer& buffer, size_t length)
+{
+    TRY(check_data_access(false));
+    u32 block_size = ext2().m_block_size;
+    size_t done = 0;
+    Error error { 0 };
+    while (done < length && !error.code) {
+        BlockHandle handles[blocks_per_batch]; // a null handle is a hole
+        size_t count = 0;
+        size_t batch_end = done; // the batch covers [done, batch_end) of the buffer
+        DataCopyGate::Reader reader;
+        {
+            Locker locker(ext2());
+            u64 file_size = size();
+            if (offset + done >= file_size)
+                break;
+            size_t end = done + size_t(min<u64>(length - done, file_size - (offset + done)));
+            while (count < blocks_per_batch && batch_end < end) {
+                u64 position = offset + batch_end;
+                auto physical = map_block(position / block_size, false);
+                if (physical.is_error()) {
+                    error = physical.error();
+                    break;
+                }
+                if (physical.value()) {
+                    auto pinned = cache().get(physical.value());
+                    if (pinned.is_error()) {
+                        error = pinned.error();
+                        break;
+                    }
+                    handles[count] = pinned.release_value();
+                }
+                ++count;
+                batch_end = min<size_t>(end, batch_end + (block_size - position % block_size));
+            }
+            reader = m_gate.begin_read();
+        }
+        for (size_t i = 0; i < count; ++i) {
+            u32 within = u32((offset + done) % block_size);
+            size_t chunk = min<size_t>(block_size - within, batch_end - done);
+            auto copied
+                = handles[i] ? buffer.write(done, handles[i].data() + within, chunk) : buffer.fill_zero(done, chunk);
+            if (copied.is_error()) {
+                error = copied.error();
+                break;
+            }
+            done += chunk;
+        }
+    }
+    // FIXME: atime is not updated (as with noatime).
+    if (done == 0 && error.code)
+        return error;
+    return done;
+}
+
+Result<size_t> Ext2Inode::write_at(u64 offset, const IoBuffer& buffer, size_t length)
+{
+    auto& fs = ext2();
+    MutexGuard writer(m_gate.writer_lock()); // also keeps truncation away from the copies
+    TRY(check_data_access(true));
     if (length == 0)
         return size_t(0);
     if (offset >= fs.m_max_file_size)
@@ -472,31 +500,56 @@ Result<size_t> Ext2Inode::write_locked(u64 offset, const IoBuffer& buffer, size_
     u32 block_size = fs.m_block_size;
     size_t done = 0;
     Error error { 0 };
-    while (done < length) {
-        u64 position = offset + done;
-        u32 within = u32(position % block_size);
-        size_t chunk = min<size_t>(block_size - within, length - done);
-        auto physical = map_block(position / block_size, true);
-        if (physical.is_error()) {
-            error = physical.error();
-            break;
+    bool copy_failed = false;
+    while (done < length && !error.code) {
+        BlockHandle handles[blocks_per_batch];
+        size_t count = 0;
+        size_t batch_end = done;
+        {
+            Locker locker(fs);
+            while (count < blocks_per_batch && batch_end < length) {
+                u64 position = offset + batch_end;
+                auto physical = map_block(position / block_size, true);
+                if (physical.is_error()) {
+                    error = physical.error();
+                    break;
+                }
+                auto pinned = cache().get(physical.value());
+                if (pinned.is_error()) {
+                    error = pinned.error();
+                    break;
+                }
+                handles[count++] = pinned.release_value();
+                batch_end = min<size_t>(length, batch_end + (block_size - position % block_size));
+            }
         }
-        auto handle = cache().get(physical.value());
-        if (handle.is_error()) {
-            error = handle.error();
-            break;
+        for (size_t i = 0; i < count; ++i) {
+            u32 within = u32((offset + done) % block_size);
+            size_t chunk = min<size_t>(block_size - within, batch_end - done);
+            auto copied = buffer.read(done, handles[i].data() + within, chunk);
+            // Dirty after the copy, so a write-back that overlapped it is done again; even
+            // after a failed copy, which may have changed a prefix of the chunk.
+            handles[i].mark_dirty();
+            if (copied.is_error()) {
+                error = copied.error();
+                copy_failed = true;
+                break;
+            }
+            done += chunk;
         }
-        if (auto r = buffer.read(done, handle.value().data() + within, chunk); r.is_error()) {
-            error = r.error();
-            break;
-        }
-        handle.value().mark_dirty();
-        done += chunk;
     }
-    if (offset + done > size()) {
+    Locker locker(fs);
+    if (done > 0 && offset + done > size()) {
         set_size(offset + done);
         if (offset + done > 0x7fffffffu)
             TRY(fs.set_large_file_feature());
+    }
+    if (copy_failed) {
+        // The failed batch may have left bytes past the end, or whole blocks there: keep "the
+        // tail past i_size is zero" and "no block past i_size" (e2fsck checks the latter). A
+        // failure here is the device's (EIO); the copy's error is the one to report.
+        (void)free_blocks_from((size() + block_size - 1) / block_size);
+        (void)zero_tail(size());
     }
     if (done > 0) {
         touch(true, true);
@@ -504,18 +557,6 @@ Result<size_t> Ext2Inode::write_locked(u64 offset, const IoBuffer& buffer, size_
         return done;
     }
     return error;
-}
-
-Result<size_t> Ext2Inode::read_at(u64 offset, const IoBuffer& buffer, size_t length)
-{
-    Locker locker(ext2());
-    return read_locked(offset, buffer, length);
-}
-
-Result<size_t> Ext2Inode::write_at(u64 offset, const IoBuffer& buffer, size_t length)
-{
-    Locker locker(ext2());
-    return write_locked(offset, buffer, length);
 }
 
 Result<size_t> Ext2Inode::readlink(char* buffer, size_t buffer_size)
@@ -543,7 +584,8 @@ Result<size_t> Ext2Inode::readlink(char* buffer, size_t buffer_size)
 
 Result<void> Ext2Inode::setattr(const InodeAttributes& attributes)
 {
-    Locker locker(ext2());
+    // Exclusive: truncation may free blocks that a reader or writer copies unlocked.
+    DataCopyGate::Exclusive exclusive(m_gate, ext2().m_lock);
     if (ext2().m_read_only)
         return Error { EROFS };
     if (attributes.mask & InodeAttributes::Size)

@@ -7,12 +7,16 @@
 //
 // Locking: every public operation takes the filesystem's Locker (see Ext2FileSystem.h); the
 // *_locked helpers require it. iterate_directory calls the visitor with the lock held: the
-// visitor must not call back into this filesystem.
+// visitor must not call back into this filesystem. read_at and write_at are the exception:
+// they map and pin one block at a time under the lock and copy its bytes with the lock
+// dropped (a user buffer may fault and read a file through this filesystem); m_gate keeps
+// truncation away from those copies (DataCopyGate.h). Order: writer lock, then Locker.
 //
 // Ext2Inode.cpp: metadata, block map, data, truncate, freeing. Ext2Directory.cpp: directories.
 #pragma once
 
 #include <fs/ext2/Ext2FileSystem.h>
+#include <vfs/DataCopyGate.h>
 
 namespace sk {
 
@@ -65,8 +69,7 @@ private:
     Result<void> zero_tail(u64 from);
     Result<void> resize_locked(u64 new_size);
     Result<void> free_storage_locked();
-    Result<size_t> read_locked(u64 offset, const IoBuffer& buffer, size_t length);
-    Result<size_t> write_locked(u64 offset, const IoBuffer& buffer, size_t length);
+    Result<void> check_data_access(bool write); // takes the lock
 
     // Directories (Ext2Directory.cpp).
     struct Entry {
@@ -93,6 +96,7 @@ private:
     bool m_freed { false };  // storage released (the object may live on briefly)
     u32 m_alloc_hint { 0 }; // last block allocated, for locality
     Ext2Inode* m_cache_next { nullptr }; // inode cache chain (Ext2FileSystem::m_inode_cache_lock)
+    DataCopyGate m_gate;                  // regular files' data copies vs. truncation
 };
 
 } // namespace sk

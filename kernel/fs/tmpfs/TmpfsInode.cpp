@@ -398,38 +398,55 @@ Result<u8*> TmpfsInode::page_for_write(u64 index, size_t& position)
     return data;
 }
 
+// read_at and write_at look up a batch of pages under m_lock, then copy them with the lock
+// dropped (see TmpfsInode.h): the copy may fault and read this very file. m_gate keeps
+// truncation from freeing the pages meanwhile.
+static constexpr size_t pages_per_batch = 16;
+
 Result<size_t> TmpfsInode::read_at(u64 offset, const IoBuffer& buffer, size_t length)
 {
     if (is_dir())
         return Error { EISDIR };
     if (!mode_is_regular(m_mode))
         return Error { EINVAL };
-    MutexGuard guard(m_lock);
-    if (offset >= m_size)
-        return 0;
-    length = min<u64>(length, m_size - offset);
-    size_t position = page_lower_bound(offset / tmpfs_page_size);
     size_t done = 0;
-    while (done < length) {
-        u64 at = offset + done;
-        u64 index = at / tmpfs_page_size;
-        size_t in_page = at % tmpfs_page_size;
-        size_t chunk = min<u64>(tmpfs_page_size - in_page, length - done);
-        while (position < m_pages.size() && m_pages[position].index() < index)
-            ++position;
-        Result<void> copied {};
-        if (position < m_pages.size() && m_pages[position].index() == index)
-            copied = buffer.write(done, m_pages[position].data() + in_page, chunk);
-        else
-            copied = buffer.fill_zero(done, chunk); // a hole
-        if (copied.is_error()) {
-            if (done)
+    Error failure { 0 };
+    while (done < length && !failure.code) {
+        const u8* pages[pages_per_batch]; // null: a hole
+        size_t count = 0;
+        size_t batch_end = done; // the batch covers [done, batch_end) of the buffer
+        DataCopyGate::Reader reader;
+        {
+            MutexGuard guard(m_lock);
+            if (offset + done >= m_size)
                 break;
-            return copied.error();
+            size_t end = done + min<u64>(length - done, m_size - (offset + done));
+            size_t position = page_lower_bound((offset + done) / tmpfs_page_size);
+            while (count < pages_per_batch && batch_end < end) {
+                u64 at = offset + batch_end;
+                u64 index = at / tmpfs_page_size;
+                while (position < m_pages.size() && m_pages[position].index() < index)
+                    ++position;
+                bool present = position < m_pages.size() && m_pages[position].index() == index;
+                pages[count++] = present ? m_pages[position].data() : nullptr;
+                batch_end = min<size_t>(end, batch_end + (tmpfs_page_size - at % tmpfs_page_size));
+            }
+            reader = m_gate.begin_read();
         }
-        done += chunk;
+        for (size_t i = 0; i < count; ++i) {
+            size_t in_page = (offset + done) % tmpfs_page_size;
+            size_t chunk = min<size_t>(tmpfs_page_size - in_page, batch_end - done);
+            auto copied = pages[i] ? buffer.write(done, pages[i] + in_page, chunk) : buffer.fill_zero(done, chunk);
+            if (copied.is_error()) {
+                failure = copied.error();
+                break;
+            }
+            done += chunk;
+        }
     }
     // FIXME: atime is not updated on reads (behaves like mounting with noatime).
+    if (done == 0 && failure.code)
+        return failure;
     return done;
 }
 
@@ -442,64 +459,88 @@ Result<size_t> TmpfsInode::write_at(u64 offset, const IoBuffer& buffer, size_t l
     if (offset >= max_file_size)
         return Error { EFBIG };
     length = min<u64>(length, max_file_size - offset);
-    MutexGuard guard(m_lock);
-    size_t position = page_lower_bound(offset / tmpfs_page_size);
+    // Also keeps truncation away from the copies; readers never look past m_size, which
+    // this write moves only at the end.
+    MutexGuard writer(m_gate.writer_lock());
     size_t done = 0;
     Error failure { 0 };
-    while (done < length) {
-        u64 at = offset + done;
-        u64 index = at / tmpfs_page_size;
-        size_t in_page = at % tmpfs_page_size;
-        size_t chunk = min<u64>(tmpfs_page_size - in_page, length - done);
-        while (position < m_pages.size() && m_pages[position].index() < index)
-            ++position;
-        auto page = page_for_write(index, position);
-        if (page.is_error()) {
-            failure = page.error();
-            break;
+    bool copy_failed = false;
+    while (done < length && !failure.code) {
+        u8* pages[pages_per_batch];
+        size_t count = 0;
+        size_t batch_end = done;
+        {
+            MutexGuard guard(m_lock);
+            size_t position = page_lower_bound((offset + done) / tmpfs_page_size);
+            while (count < pages_per_batch && batch_end < length) {
+                u64 at = offset + batch_end;
+                u64 index = at / tmpfs_page_size;
+                while (position < m_pages.size() && m_pages[position].index() < index)
+                    ++position;
+                auto page = page_for_write(index, position);
+                if (page.is_error()) {
+                    failure = page.error();
+                    break;
+                }
+                pages[count++] = page.value();
+                batch_end = min<size_t>(length, batch_end + (tmpfs_page_size - at % tmpfs_page_size));
+            }
         }
-        auto copied = buffer.read(done, page.value() + in_page, chunk);
-        if (copied.is_error()) {
-            failure = copied.error();
-            break;
+        for (size_t i = 0; i < count; ++i) {
+            size_t in_page = (offset + done) % tmpfs_page_size;
+            size_t chunk = min<size_t>(tmpfs_page_size - in_page, batch_end - done);
+            auto copied = buffer.read(done, pages[i] + in_page, chunk);
+            if (copied.is_error()) {
+                failure = copied.error();
+                copy_failed = true;
+                break;
+            }
+            done += chunk;
         }
-        done += chunk;
     }
-    if (done == 0 && failure.code)
-        return failure;
+    MutexGuard guard(m_lock);
     if (done) {
         m_size = max<u64>(m_size, offset + done);
         m_mtime = m_ctime = filesystem_now();
     }
+    if (copy_failed)
+        drop_data_past(m_size); // what the failed batch left past the end
     // FIXME: a write by a non-owner does not clear S_ISUID/S_ISGID (Linux's file_remove_privs).
+    if (done == 0 && failure.code)
+        return failure;
     return done;
+}
+
+void TmpfsInode::drop_data_past(u64 size)
+{
+    // Drop whole pages past the end, zero the tail of the last one: growing the file again
+    // must read zeros there.
+    u64 first_dropped = align_up<u64>(size, tmpfs_page_size) / tmpfs_page_size;
+    size_t keep = page_lower_bound(first_dropped);
+    size_t dropped = m_pages.size() - keep;
+    while (m_pages.size() > keep)
+        m_pages.take_last();
+    tmpfs().uncharge_pages(dropped);
+    if (size % tmpfs_page_size) {
+        size_t position = page_lower_bound(size / tmpfs_page_size);
+        if (position < m_pages.size() && m_pages[position].index() == size / tmpfs_page_size) {
+            size_t in_page = size % tmpfs_page_size;
+            memset(m_pages[position].data() + in_page, 0, tmpfs_page_size - in_page);
+        }
+    }
 }
 
 void TmpfsInode::truncate_data(u64 size)
 {
-    if (size < m_size) {
-        // Drop whole pages past the end, zero the tail of the last one: growing the file
-        // again must read zeros there.
-        u64 first_dropped = align_up<u64>(size, tmpfs_page_size) / tmpfs_page_size;
-        size_t keep = page_lower_bound(first_dropped);
-        size_t dropped = m_pages.size() - keep;
-        while (m_pages.size() > keep)
-            m_pages.take_last();
-        tmpfs().uncharge_pages(dropped);
-        if (size % tmpfs_page_size) {
-            size_t position = page_lower_bound(size / tmpfs_page_size);
-            if (position < m_pages.size() && m_pages[position].index() == size / tmpfs_page_size) {
-                size_t in_page = size % tmpfs_page_size;
-                memset(m_pages[position].data() + in_page, 0, tmpfs_page_size - in_page);
-            }
-        }
-    }
+    if (size < m_size)
+        drop_data_past(size);
     m_size = size;
 }
 
 Result<void> TmpfsInode::setattr(const InodeAttributes& attributes)
 {
-    MutexGuard guard(m_lock);
+    // Exclusive: truncation may free pages that a reader or writer copies unlocked.
+    DataCopyGate::Exclusive exclusive(m_gate, m_lock);
     if (attributes.mask & InodeAttributes::Size) {
         if (is_dir())
             return Error { EISDIR };

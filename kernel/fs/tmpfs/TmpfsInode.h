@@ -8,13 +8,17 @@
 // has subdirectories, and rmdir/rename update it under the namespace lock.
 //
 // Locking: m_lock guards every field below except the directory entries and m_parent, which
-// the filesystem's namespace lock guards. Order: namespace lock, then inode locks.
+// the filesystem's namespace lock guards. Order: namespace lock, then inode locks. File data
+// is copied to and from the caller's buffer with m_lock dropped, one page at a time (the copy
+// may fault and read this file); m_gate keeps truncation from freeing a page under such a
+// copy and serializes writers (DataCopyGate.h). Order: writer lock, then m_lock.
 #pragma once
 
 #include <fs/tmpfs/TmpfsFileSystem.h>
 #include <lib/KString.h>
 #include <lib/Vector.h>
 #include <proc/Mutex.h>
+#include <vfs/DataCopyGate.h>
 #include <vfs/Inode.h>
 
 namespace sk {
@@ -88,8 +92,10 @@ private:
     size_t page_lower_bound(u64 index) const;
     Result<u8*> page_for_write(u64 index, size_t& position);
     void truncate_data(u64 size);
+    void drop_data_past(u64 size); // frees pages past size, zeroes the last page's tail
 
     Mutex m_lock;
+    DataCopyGate m_gate;
     u32 m_mode;
     u32 m_uid, m_gid;
     u32 m_nlink { 0 };
