@@ -39,6 +39,14 @@ Result<RefPtr<BlockCache>> BlockCache::try_create(RefPtr<BlockDevice> device, si
     for (size_t i = 0; i < (size_t(1) << shift); ++i)
         cache->m_buckets[i] = nullptr;
     cache->m_bucket_shift = shift;
+    // Multi-block requests (read-ahead, clustered write-back) go through a staging buffer;
+    // without one (or in a cache too small to spare the blocks) every request is one block.
+    size_t run = min(max_run_bytes / block_size, capacity / 4);
+    if (run >= 2) {
+        cache->m_staging = new (std::nothrow) u8[run * block_size];
+        if (cache->m_staging)
+            cache->m_max_run = run;
+    }
     return cache;
 }
 
@@ -57,8 +65,14 @@ BlockCache::~BlockCache()
         return;
     {
         MutexGuard guard(m_lock);
-        for (auto& block : m_dirty)
-            (void)write_back(block);
+        // write_back also cleans the dirty blocks after this one: no iterator over m_dirty.
+        while (CachedBlock* block = m_dirty.first()) {
+            if (write_back(*block).is_error()) {
+                block->dirty = false;
+                m_dirty.remove(*block);
+                --m_dirty_count;
+            }
+        }
     }
     VERIFY(m_pinned == 0);
     for (size_t i = 0; i < (size_t(1) << m_bucket_shift); ++i) {
@@ -71,6 +85,7 @@ BlockCache::~BlockCache()
         }
     }
     delete[] m_buckets;
+    delete[] m_staging;
 }
 
 CachedBlock* BlockCache::find(u64 number)
@@ -105,11 +120,29 @@ Result<void> BlockCache::write_back(CachedBlock& block)
 {
     if (!block.dirty)
         return {};
-    TRY(m_device->write_sectors(block.number * m_sectors_per_block, block.data, m_sectors_per_block));
-    block.dirty = false;
-    m_dirty.remove(block);
-    --m_dirty_count;
-    ++m_writebacks;
+    // The dirty blocks right after this one (pinned or not) go in the same request: a file
+    // written sequentially is then written back in runs, not block by block.
+    size_t run = 1;
+    while (run < m_max_run) {
+        CachedBlock* next = find(block.number + run);
+        if (!next || !next->dirty)
+            break;
+        ++run;
+    }
+    if (run == 1) {
+        TRY(m_device->write_sectors(block.number * m_sectors_per_block, block.data, m_sectors_per_block));
+    } else {
+        for (size_t i = 0; i < run; ++i)
+            memcpy(m_staging + i * m_block_size, find(block.number + i)->data, m_block_size);
+        TRY(m_device->write_sectors(block.number * m_sectors_per_block, m_staging, run * m_sectors_per_block));
+    }
+    for (size_t i = 0; i < run; ++i) {
+        CachedBlock& written = i == 0 ? block : *find(block.number + i);
+        written.dirty = false;
+        m_dirty.remove(written);
+        --m_dirty_count;
+        ++m_writebacks;
+    }
     return {};
 }
 
@@ -145,39 +178,23 @@ Result<BlockHandle> BlockCache::get_impl(u64 number, bool zeroed)
     }
     ++m_misses;
 
-    CachedBlock* block = nullptr;
-    if (m_cached >= m_capacity && !m_lru.is_empty()) {
-        // Reuse the least recently used block; a dirty one is written back first.
-        CachedBlock* victim = m_lru.first();
-        TRY(write_back(*victim));
-        m_lru.remove(*victim);
-        hash_remove(*victim);
-        block = victim;
-    } else {
-        if (m_cached >= 2 * m_capacity)
-            return Error { ENOMEM };
-        block = new (std::nothrow) CachedBlock;
-        if (!block)
-            return Error { ENOMEM };
-        block->data = new (std::nothrow) u8[m_block_size];
-        if (!block->data) {
-            delete block;
-            return Error { ENOMEM };
-        }
-        ++m_cached;
-    }
+    CachedBlock* block = TRY(take_slot());
     block->number = number;
     block->pin_count = 0;
     if (zeroed) {
         memset(block->data, 0, m_block_size);
     } else {
-        auto result = m_device->read_sectors(number * m_sectors_per_block, block->data, m_sectors_per_block);
+        size_t run = read_ahead_length(number);
+        auto result = run > 1 ? read_run(*block, run)
+                              : m_device->read_sectors(number * m_sectors_per_block, block->data, m_sectors_per_block);
         if (result.is_error()) {
             delete[] block->data;
             delete block;
             --m_cached;
             return result.error();
         }
+        if (run == 1)
+            m_next_sequential = number + 1;
     }
     hash_insert(*block);
     block->pin_count = 1;
@@ -185,6 +202,80 @@ Result<BlockHandle> BlockCache::get_impl(u64 number, bool zeroed)
     if (zeroed)
         mark_dirty_locked(*block);
     return BlockHandle(*this, *block);
+}
+
+Result<CachedBlock*> BlockCache::take_slot()
+{
+    if (m_cached >= m_capacity && !m_lru.is_empty()) {
+        // Reuse the least recently used block; a dirty one is written back first.
+        CachedBlock* victim = m_lru.first();
+        TRY(write_back(*victim));
+        m_lru.remove(*victim);
+        hash_remove(*victim);
+        return victim;
+    }
+    if (m_cached >= 2 * m_capacity)
+        return Error { ENOMEM };
+    return allocate_block();
+}
+
+Result<CachedBlock*> BlockCache::allocate_block()
+{
+    auto* block = new (std::nothrow) CachedBlock;
+    if (!block)
+        return Error { ENOMEM };
+    block->data = new (std::nothrow) u8[m_block_size];
+    if (!block->data) {
+        delete block;
+        return Error { ENOMEM };
+    }
+    ++m_cached;
+    return block;
+}
+
+size_t BlockCache::read_ahead_length(u64 number)
+{
+    // Only a miss right after the previous run (a sequential reader) reads ahead; the run
+    // stops at the first block that is cached (it may be dirty) and at the device's end.
+    if (m_max_run < 2 || number != m_next_sequential)
+        return 1;
+    size_t run = 1;
+    while (run < m_max_run && number + run < m_block_count && !find(number + run))
+        ++run;
+    return run;
+}
+
+Result<void> BlockCache::read_run(CachedBlock& first, size_t run)
+{
+    // One device request for the run, into the staging buffer; the blocks after the first
+    // take free or clean slots only (no write-back for a guess) and go to the LRU's recent
+    // end, unpinned.
+    TRY(m_device->read_sectors(first.number * m_sectors_per_block, m_staging, run * m_sectors_per_block));
+    memcpy(first.data, m_staging, m_block_size);
+    size_t inserted = 1;
+    for (; inserted < run; ++inserted) {
+        CachedBlock* block = nullptr;
+        if (m_cached < m_capacity) {
+            auto fresh = allocate_block();
+            if (fresh.is_error())
+                break;
+            block = fresh.value();
+        } else if (!m_lru.is_empty() && !m_lru.first()->dirty) {
+            block = m_lru.first();
+            m_lru.remove(*block);
+            hash_remove(*block);
+        } else {
+            break;
+        }
+        block->number = first.number + inserted;
+        block->pin_count = 0;
+        memcpy(block->data, m_staging + inserted * m_block_size, m_block_size);
+        hash_insert(*block);
+        m_lru.append(*block);
+        ++m_read_ahead;
+    }
+    m_next_sequential = first.number + inserted;
+    return {};
 }
 
 void BlockCache::mark_dirty(CachedBlock& block)
@@ -247,6 +338,7 @@ BlockCacheStats BlockCache::stats()
     stats.hits = m_hits;
     stats.misses = m_misses;
     stats.writebacks = m_writebacks;
+    stats.read_ahead = m_read_ahead;
     return stats;
 }
 

@@ -6,13 +6,21 @@
 // least recently used one is reused when the cache is full. A dirty block is written back when
 // it is evicted and by sync(), which then flushes the device.
 //
+// Multi-block requests, through a staging buffer of max_run_bytes: a miss on the block right
+// after the previous miss (or after the previous read-ahead run) also reads the following
+// uncached blocks in the same device request (read-ahead; they are cached unpinned, in free
+// or clean slots only). Writing a dirty block back also writes the dirty blocks that follow
+// it in the same request. Other misses read one block.
+//
 // Memory: at most `capacity` blocks are cached. If every cached block is pinned a miss may
 // exceed the capacity by up to another `capacity` blocks (then ENOMEM); extra blocks are
 // dropped again as they are released clean. stats() reports the numbers for /proc.
 //
 // Locking: m_lock (a sleeping Mutex) guards the table, the lists and every block's state; it
 // is held across device I/O. The bytes of a pinned block are not guarded by the cache: its
-// users serialize access to one block themselves (ext2 holds its filesystem lock).
+// users serialize access to one block themselves (ext2 holds its filesystem lock for metadata
+// and the file's writer lock for file data; see DataCopyGate.h). A writer marks the block
+// dirty after changing it, so a write-back that overlapped the change is done again.
 #pragma once
 
 #include <drivers/BlockDevice.h>
@@ -79,6 +87,7 @@ struct BlockCacheStats {
     size_t dirty { 0 };
     size_t pinned { 0 };
     u64 hits { 0 }, misses { 0 }, writebacks { 0 };
+    u64 read_ahead { 0 }; // blocks read ahead of a miss (a later get of one is a hit)
     size_t bytes() const { return cached * block_size; }
 };
 
@@ -108,7 +117,13 @@ private:
     friend class BlockHandle;
     BlockCache(RefPtr<BlockDevice> device, size_t block_size, size_t capacity);
 
+    static constexpr size_t max_run_bytes = 128 * 1024;
+
     Result<BlockHandle> get_impl(u64 block, bool zeroed);
+    Result<CachedBlock*> take_slot(); // an unhashed block to fill: reused LRU victim or new
+    Result<CachedBlock*> allocate_block();
+    size_t read_ahead_length(u64 block);
+    Result<void> read_run(CachedBlock& first, size_t run);
     CachedBlock* find(u64 block);
     void hash_insert(CachedBlock& block);
     void hash_remove(CachedBlock& block);
@@ -133,7 +148,10 @@ private:
     size_t m_cached { 0 };
     size_t m_dirty_count { 0 };
     size_t m_pinned { 0 };
-    u64 m_hits { 0 }, m_misses { 0 }, m_writebacks { 0 };
+    u64 m_hits { 0 }, m_misses { 0 }, m_writebacks { 0 }, m_read_ahead { 0 };
+    u8* m_staging { nullptr }; // m_max_run blocks, for multi-block requests
+    size_t m_max_run { 1 };    // blocks per device request
+    u64 m_next_sequential { ~0ull };  // the miss that continues a sequential read
 };
 
 } // namespace sk

@@ -237,9 +237,10 @@ u64 rate_kib_per_s(u64 bytes, u64 ns) { return ns ? bytes * 1'000'000'000ull / 1
 void report(const char* what, u64 bytes, u64 ns, const BlockCacheStats& before, const BlockCacheStats& after)
 {
     u64 kib = rate_kib_per_s(bytes, ns);
-    kprintf("storage: %-28s %5lu MiB in %5lu ms = %5lu.%lu MiB/s (cache hits %lu, misses %lu, writebacks %lu)\n", what,
-        bytes >> 20, ns / 1'000'000, kib / 1024, (kib % 1024) * 10 / 1024, after.hits - before.hits,
-        after.misses - before.misses, after.writebacks - before.writebacks);
+    kprintf("storage: %-28s %5lu MiB in %5lu ms = %5lu.%lu MiB/s "
+            "(cache hits %lu, misses %lu, read ahead %lu, writebacks %lu)\n",
+        what, bytes >> 20, ns / 1'000'000, kib / 1024, (kib % 1024) * 10 / 1024, after.hits - before.hits,
+        after.misses - before.misses, after.read_ahead - before.read_ahead, after.writebacks - before.writebacks);
 }
 
 bool measure_throughput()
