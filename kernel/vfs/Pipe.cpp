@@ -339,12 +339,16 @@ Result<size_t> Pipe::write(OpenFile& file, const IoBuffer& buffer, size_t length
         }
         if (file.is_nonblocking())
             return finish(Error { EAGAIN });
-        // Let readers at what is there, then sleep until a slot frees (or a signal).
-        u64 snapshot = event_snapshot();
+        // Let readers at what is there, then sleep until a slot frees (or a signal). The
+        // snapshot comes after our own wake-up of the readers (which counts as an event: taken
+        // before it, the wait would end at once, and a writer facing a full pipe whose reader
+        // does not read would spin without ever seeing a signal) and before the mutex is
+        // released, so a reader that frees a slot afterwards is not missed.
         publish_locked();
-        m_mutex.unlock();
         if (written)
             notify(m_read_wait);
+        u64 snapshot = event_snapshot();
+        m_mutex.unlock();
         auto waited = wait_for_event(m_write_wait, snapshot);
         m_mutex.lock();
         if (waited.is_error())
