@@ -179,16 +179,18 @@ Result<int> clone(const CloneRequest& request)
     }
     // Two references outlive this function: the child's own (dropped when it is reaped)
     // and its thread's (dropped when the thread exits).
+    // (The RefPtr `child` keeps a third one until we return: a vfork child that exits and is
+    // reaped at once, its parent ignoring SIGCHLD, must outlive our wait on it.)
     child->ref();
-    Process* raw = child.leak();
+    child->ref();
     if (flags & CloneFlag_CHILD_SETTID) {
         // Written in the child's address space: done by the child itself on first return.
         thread->set_tid_on_start = request.child_tid;
     }
     scheduler::enqueue(thread);
     if (flags & CloneFlag_VFORK) {
-        SpinlockGuard guard(raw->lock());
-        (void)raw->vfork_wait.wait_until(guard, [&] { return raw->vfork_done; }, {}, true);
+        SpinlockGuard guard(child->lock());
+        (void)child->vfork_wait.wait_until(guard, [&] { return child->vfork_done; }, {}, true);
     }
     return pid;
 }

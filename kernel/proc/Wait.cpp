@@ -52,6 +52,7 @@ Result<WaitResult> wait_for_child(const WaitRequest& request)
     Process& parent = Process::current();
     int options = request.options;
     SpinlockGuard guard(g_process_table_lock);
+    Result<void> interrupted {};
     for (;;) {
         bool any = false;
         for (auto& child : parent.children) {
@@ -88,8 +89,12 @@ Result<WaitResult> wait_for_child(const WaitRequest& request)
             return Error { ECHILD };
         if (options & WaitNoHang)
             return WaitResult {};
+        // A signal that came with the child's change (its SIGCHLD) does not hide the change:
+        // the children are looked at once more before the wait fails (Linux's do_wait).
+        if (interrupted.is_error())
+            return interrupted.error();
         u64 generation = parent.child_generation;
-        TRY(parent.child_wait.wait_until(guard, [&] { return parent.child_generation != generation; }));
+        interrupted = parent.child_wait.wait_until(guard, [&] { return parent.child_generation != generation; });
     }
 }
 

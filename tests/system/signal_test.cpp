@@ -592,6 +592,30 @@ TEST(Restart, PipeReadIsEintrWithoutSaRestartAndContinuesWithIt)
     close(data[1]);
 }
 
+TEST(Restart, InterruptedPipeWriteReturnsWhatItWrote)
+{
+    int data[2];
+    ASSERT_EQ(pipe(data), 0);
+    for (int flags : { 0, SA_RESTART }) {
+        ScopedAction action(SIGUSR1, count_signal, flags);
+        std::vector<char> big(256 * 1024, 'w');
+        {
+            Child poker = poke_later(SIGUSR1, 50);
+            // Fills the 64 KiB pipe, blocks, and is interrupted: what was written is the result,
+            // with or without SA_RESTART.
+            EXPECT_EQ(write(data[1], big.data(), big.size()), 65536) << "flags " << flags;
+        }
+        if (!flags) {
+            Child poker = poke_later(SIGUSR1, 50);
+            EXPECT_ERRNO(EINTR, write(data[1], big.data(), big.size())); // nothing written: EINTR
+        }
+        std::vector<char> sink(65536);
+        EXPECT_EQ(read(data[0], sink.data(), sink.size()), 65536);
+    }
+    close(data[0]);
+    close(data[1]);
+}
+
 TEST(Restart, WaitRestartsOnlyWithSaRestart)
 {
     for (int flags : { 0, SA_RESTART }) {
