@@ -49,13 +49,8 @@ public:
     template<typename Predicate>
     Result<void> wait_until(SpinlockGuard& guard, Predicate predicate, Deadline deadline = {}, bool uninterruptible = false)
     {
-        // The condition wins over a signal or a timeout that came with it (as in Linux, where
-        // a woken waiter looks at its condition before at signal_pending).
-        while (!predicate()) {
-            auto result = wait_once(guard, deadline, uninterruptible);
-            if (result.is_error())
-                return predicate() ? Result<void> {} : result;
-        }
+        while (!predicate())
+            TRY(wait_once(guard, deadline, uninterruptible));
         return {};
     }
 
