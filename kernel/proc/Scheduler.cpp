@@ -258,6 +258,17 @@ u64 next_deadline_ns()
 
 u32 runnable_count() { return s_runnable; }
 
+u64 idle_ns()
+{
+    SpinlockGuard guard(s_lock);
+    if (!s_idle)
+        return 0;
+    u64 ns = s_idle->m_cpu_ns;
+    if (s_current == s_idle)
+        ns += arch::monotonic_ns() - s_idle->m_switched_in_ns;
+    return ns;
+}
+
 } // namespace scheduler
 
 void scheduler_finish_switch_for_new_thread()

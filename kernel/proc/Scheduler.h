@@ -42,5 +42,7 @@ struct KernelTimer {
 void arm_timer(KernelTimer& timer, u64 deadline_ns);
 void cancel_timer(KernelTimer& timer);
 u32 runnable_count();
+// Time the hart spent in the idle thread (for /proc/uptime and /proc/stat).
+u64 idle_ns();
 
 } // namespace sk::scheduler

@@ -29,6 +29,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -473,6 +474,7 @@ def run_transcript(path, workdir, kernel, image, linux=False, only=None, record=
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `shelltest.py ... | head` ends quietly
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("transcripts", nargs="+")
     ap.add_argument("--linux", action="store_true", help="run on Debian's Linux kernel (the reference)")

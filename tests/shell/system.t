@@ -92,6 +92,39 @@ Sockeye does not have yet.)
   resumed
   [1]+  Done                       sh -c "kill -STOP \$\$; echo resumed"
 
+## /proc as ps, top, pidof and a shell read it
+  $ grep -E '^(Sig|Shd)' /proc/$$/status
+  SigQ:	0/\d+ (re)
+  SigPnd:	0000000000000000
+  ShdPnd:	0000000000000000
+  SigBlk:	0000000000000000
+  SigIgn:	0000000000284004
+  SigCgt:	0000000000010002
+  $ tr '\0' '\n' </proc/$$/environ | grep -E '^(PATH|USER)=' | sort
+  PATH=/sbin:/usr/sbin:/bin:/usr/bin
+  USER=root
+  $ ls -l /proc/self/environ | cut -c1-10; su nobody -s /bin/sh -c 'cat /proc/1/environ'
+  -r--------
+  cat: can't open '/proc/1/environ': Permission denied
+  [1]
+  $ grep -c '\[stack\]$' /proc/self/maps; grep -c '^[0-9a-f]*-[0-9a-f]* r-xp ' /proc/self/maps
+  1
+  [1-9] (re)
+  $ cat /proc/loadavg
+  \d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+ (re)
+  $ head -n 1 /proc/stat; grep -c '^btime [1-9][0-9]*$' /proc/stat
+  cpu  \d+ \d+ \d+ \d+ \d+ \d+ \d+ \d+ \d+ \d+ (re)
+  1
+  $ top -b -n 1 | head -n 4
+  Mem: \d+K used, \d+K free, \d+K shrd, \d+K buff, \d+K cached (re)
+  CPU: +\d+% usr +\d+% sys +\d+% nic +\d+% idle +\d+% io +\d+% irq +\d+% sirq (re)
+  Load average: \d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+ (re)
+    PID  PPID USER     STAT   VSZ %VSZ %CPU COMMAND
+  $ pidof init; grep -c '^processor' /proc/cpuinfo; grep -w -c proc /proc/filesystems
+  1
+  1
+  1
+
 ## mount, umount, df, sync
   % linux-differs the Linux reference mounts the disk from its initramfs: /dev/vda, not /dev/root
   $ mount | grep -E ' on /(tmp|proc)? ' | sed 's/ (.*//' | sort

@@ -96,9 +96,14 @@ struct Entry {
 };
 
 constexpr Entry root_entries[] = {
+    { "cpuinfo", ProcKind::Cpuinfo },
+    { "filesystems", ProcKind::Filesystems },
+    { "loadavg", ProcKind::Loadavg },
     { "meminfo", ProcKind::Meminfo },
     { "mounts", ProcKind::Mounts },
+    { "stat", ProcKind::Stat },
     { "uptime", ProcKind::Uptime },
+    { "version", ProcKind::Version },
     { "self", ProcKind::Self },
     { "net", ProcKind::NetDirectory },
 };
@@ -107,6 +112,8 @@ constexpr Entry process_entries[] = {
     { "stat", ProcKind::ProcessStat },
     { "status", ProcKind::ProcessStatus },
     { "cmdline", ProcKind::ProcessCmdline },
+    { "environ", ProcKind::ProcessEnviron },
+    { "maps", ProcKind::ProcessMaps },
     { "comm", ProcKind::ProcessComm },
     { "exe", ProcKind::ProcessExe },
     { "cwd", ProcKind::ProcessCwd },
@@ -172,6 +179,8 @@ u32 mode_of(ProcKind kind)
         return link_mode | 0777;
     case ProcKind::Fd:
         return link_mode | 0700;
+    case ProcKind::ProcessEnviron:
+        return file_mode | 0400;
     default:
         return file_mode | 0444;
     }
@@ -353,6 +362,21 @@ Result<size_t> ProcInode::read_at(u64 offset, const IoBuffer& buffer, size_t len
         break;
     case ProcKind::Uptime:
         TRY(generate_uptime(text));
+        break;
+    case ProcKind::Stat:
+        TRY(generate_stat(text));
+        break;
+    case ProcKind::Loadavg:
+        TRY(generate_loadavg(text));
+        break;
+    case ProcKind::Version:
+        TRY(generate_version(text));
+        break;
+    case ProcKind::Cpuinfo:
+        TRY(generate_cpuinfo(text));
+        break;
+    case ProcKind::Filesystems:
+        TRY(generate_filesystems(text));
         break;
     case ProcKind::NetFile:
         TRY(generate_net_file(m_index, text));

@@ -28,7 +28,14 @@ enum class ProcKind : u8 {
     FdDirectory,
     Fd,
     NetDirectory, // /proc/net
-    NetFile,      // /proc/net/<registered name>, index = its place in ProcNet's table
+    NetFile, // /proc/net/<registered name>, index = its place in ProcNet's table
+    Stat,
+    Loadavg,
+    Version,
+    Cpuinfo,
+    Filesystems,
+    ProcessEnviron,
+    ProcessMaps,
 };
 
 class ProcInode final : public Inode {
@@ -58,6 +65,11 @@ private:
 Result<void> generate_meminfo(ProcText& text);
 Result<void> generate_mounts(ProcText& text);
 Result<void> generate_uptime(ProcText& text);
+Result<void> generate_stat(ProcText& text);
+Result<void> generate_loadavg(ProcText& text);
+Result<void> generate_version(ProcText& text);
+Result<void> generate_cpuinfo(ProcText& text);
+Result<void> generate_filesystems(ProcText& text);
 
 // Per-process parts (ProcProcess.cpp). ESRCH when the process is gone.
 bool proc_process_exists(int pid);

@@ -1,4 +1,4 @@
-// Per-process /proc files: /proc/<pid>/{stat,status,cmdline,comm,exe,cwd,fd/}.
+// Per-process /proc files: /proc/<pid>/{stat,status,cmdline,environ,maps,comm,exe,cwd,fd/}.
 //
 // Processes are found by pid each time (Process::from_pid takes a reference, so the process
 // cannot be freed while a file is generated); a pid that has gone answers ESRCH/ENOENT. The
@@ -7,9 +7,12 @@
 #include <drivers/Tty.h>
 #include <fs/procfs/ProcInode.h>
 #include <fs/procfs/ProcText.h>
+#include <lib/Format.h>
+#include <mm/AddressSpace.h>
 #include <proc/Process.h>
 #include <proc/SignalNumbers.h>
 #include <string.h>
+#include <vfs/Custody.h>
 #include <vfs/OpenFile.h>
 
 namespace sk {
@@ -157,7 +160,31 @@ static void generate_status(Process& process, ProcText& text)
     text.append("\n");
     text.append("VmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n", usage.vsize / 1024, usage.rss_pages * arch::page_size / 1024);
     text.append("Threads:\t%u\n", usage.threads);
-    text.append("SigPnd:\t%016lx\n", process.pending_signals);
+    // SigPnd is what the first thread has pending for itself, ShdPnd what the process has;
+    // SigBlk that thread's mask; SigIgn/SigCgt the ignored and caught signals (bit n-1 for n).
+    u64 thread_pending = 0, blocked = 0, ignored = 0, caught = 0;
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        if (auto* thread = process.threads.first()) {
+            thread_pending = thread->pending_signals;
+            blocked = thread->signal_mask;
+        }
+    }
+    if (!process.is_zombie) {
+        auto& actions = process.signal_actions();
+        SpinlockGuard guard(actions.lock);
+        for (int signal = 1; signal <= 64; ++signal) {
+            u64 handler = actions.actions[signal - 1].handler;
+            if (handler == 1)
+                ignored |= 1ul << (signal - 1);
+            else if (handler > 1)
+                caught |= 1ul << (signal - 1);
+        }
+    }
+    // FIXME: SigQ's count of queued signals is not kept; the limit is RLIMIT_SIGPENDING.
+    text.append("SigQ:\t0/%lu\n", process.limit(11).current);
+    text.append("SigPnd:\t%016lx\nShdPnd:\t%016lx\n", thread_pending, process.pending_signals);
+    text.append("SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n", blocked, ignored, caught);
 }
 
 // Linux's get_mm_cmdline(): the bytes of [arg_start, arg_end) in the process's memory. When
@@ -200,6 +227,66 @@ Result<void> generate_cmdline(Process& process, ProcText& text)
     return {};
 }
 
+// Linux's environ_read(): the bytes of [env_start, env_end) in the process's memory.
+Result<void> generate_environ(Process& process, ProcText& text)
+{
+    auto area = process.argument_area;
+    auto space = process.address_space_ref();
+    if (!space || process.is_zombie || area.env_end <= area.env_start)
+        return {};
+    char chunk[256];
+    for (uptr at = area.env_start; at < area.env_end;) {
+        size_t n = min<size_t>(area.env_end - at, sizeof(chunk));
+        TRY(space->read_memory(at, chunk, n));
+        text.append_bytes(chunk, n);
+        at += n;
+    }
+    return {};
+}
+
+// Linux's /proc/<pid>/maps: "start-end perms offset major:minor inode", then, from column 74,
+// the file's path, [heap] or [stack].
+Result<void> generate_maps(Process& process, ProcText& text)
+{
+    auto space = process.address_space_ref();
+    if (!space || process.is_zombie)
+        return {};
+    auto mappings = TRY(space->mappings());
+    for (auto& mapping : mappings) {
+        u32 device = 0;
+        u64 ino = 0;
+        char path[256] = "";
+        if (mapping.file) {
+            if (auto* inode = mapping.file->inode()) {
+                device = inode->fs().device_id();
+                ino = inode->ino();
+            }
+            if (auto* custody = mapping.file->custody();
+                !custody || custody->absolute_path(path, sizeof(path)).is_error())
+                path[0] = '\0';
+        } else if (mapping.is_heap) {
+            memcpy(path, "[heap]", 7);
+        } else if (mapping.is_stack) {
+            memcpy(path, "[stack]", 8);
+        }
+        char line[128];
+        size_t length = format(line, sizeof(line), "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", mapping.start,
+            mapping.end, (mapping.protection & AddressSpace::Read) ? 'r' : '-',
+            (mapping.protection & AddressSpace::Write) ? 'w' : '-',
+            (mapping.protection & AddressSpace::Execute) ? 'x' : '-',
+            (mapping.flags & AddressSpace::Shared) ? 's' : 'p', mapping.offset, (device >> 8) & 0xfff,
+            (device & 0xff) | ((device >> 12) & 0xfff00), ino);
+        text.append_bytes(line, min(length, sizeof(line) - 1));
+        if (path[0]) {
+            for (size_t column = length; column < 73; ++column)
+                text.append_bytes(" ", 1);
+            text.append("%s", path);
+        }
+        text.append("\n");
+    }
+    return {};
+}
+
 Result<void> generate_process_file(ProcKind kind, int pid, ProcText& text)
 {
     auto process = Process::from_pid(pid);
@@ -214,6 +301,12 @@ Result<void> generate_process_file(ProcKind kind, int pid, ProcText& text)
         break;
     case ProcKind::ProcessCmdline:
         TRY(generate_cmdline(*process, text));
+        break;
+    case ProcKind::ProcessEnviron:
+        TRY(generate_environ(*process, text));
+        break;
+    case ProcKind::ProcessMaps:
+        TRY(generate_maps(*process, text));
         break;
     case ProcKind::ProcessComm:
         text.append("%s\n", process->name());

@@ -1,10 +1,12 @@
-// System-wide /proc files: meminfo, mounts, uptime.
+// System-wide /proc files: meminfo, mounts, uptime, stat, loadavg, version, cpuinfo, filesystems.
 #include <arch/Arch.h>
 #include <fs/ext2/Ext2FileSystem.h>
 #include <fs/procfs/ProcInode.h>
 #include <fs/procfs/ProcText.h>
 #include <mm/FrameAllocator.h>
 #include <mm/Heap.h>
+#include <proc/Process.h>
+#include <proc/Scheduler.h>
 #include <string.h>
 #include <vfs/VirtualFileSystem.h>
 
@@ -79,10 +81,65 @@ Result<void> generate_mounts(ProcText& text)
 
 Result<void> generate_uptime(ProcText& text)
 {
-    u64 ns = arch::monotonic_ns();
-    u64 centiseconds = ns / 10'000'000;
-    // FIXME: idle time is not accounted by the scheduler; report none.
-    text.append("%lu.%02lu 0.00\n", centiseconds / 100, centiseconds % 100);
+    u64 up = arch::monotonic_ns() / 10'000'000;
+    u64 idle = scheduler::idle_ns() / 10'000'000;
+    text.append("%lu.%02lu %lu.%02lu\n", up / 100, up % 100, idle / 100, idle % 100);
+    return text.status();
+}
+
+static int highest_pid()
+{
+    int pid = 0;
+    Process::for_each([&](Process& process) { pid = max(pid, process.pid()); });
+    return pid;
+}
+
+// USER_HZ ticks, as every /proc time is.
+static u64 ticks(u64 ns) { return ns / 10'000'000; }
+
+Result<void> generate_stat(ProcText& text)
+{
+    // FIXME: the scheduler tells busy from idle time only; the busy time is shown as user time.
+    u64 idle = ticks(scheduler::idle_ns());
+    u64 total = ticks(arch::monotonic_ns());
+    u64 busy = total > idle ? total - idle : 0;
+    for (const char* cpu : { "cpu ", "cpu0" })
+        text.append("%s %lu 0 0 %lu 0 0 0 0 0 0\n", cpu, busy, idle);
+    text.append("intr 0\nctxt 0\nbtime %lu\n", arch::boot_epoch_ns() / 1'000'000'000);
+    // FIXME: "processes" counts forks since boot on Linux; the highest live pid stands in.
+    text.append("processes %d\nprocs_running %u\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", highest_pid(),
+        scheduler::runnable_count() + 1);
+    return text.status();
+}
+
+Result<void> generate_loadavg(ProcText& text)
+{
+    // FIXME: no load average is computed (sysinfo reports 0 too).
+    u32 threads = 0;
+    Process::for_each([&](Process& process) { threads += static_cast<u32>(process.thread_count); });
+    text.append("0.00 0.00 0.00 %u/%u %d\n", scheduler::runnable_count() + 1, threads, highest_pid());
+    return text.status();
+}
+
+Result<void> generate_version(ProcText& text)
+{
+    // The same release and version strings as uname(2).
+    text.append("Linux version 6.12.0-sockeye (sockeye) #1 SMP Sockeye 0.1\n");
+    return text.status();
+}
+
+Result<void> generate_cpuinfo(ProcText& text)
+{
+    // Linux's riscv format for the one hart QEMU virt gives Sockeye (AT_HWCAP says rv64imafdc).
+    text.append("processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc\nmmu\t\t: sv39\n");
+    text.append("mvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\n\n");
+    return text.status();
+}
+
+Result<void> generate_filesystems(ProcText& text)
+{
+    // The filesystem types this kernel has (mount(2) creates tmpfs and proc).
+    text.append("nodev\tsockfs\nnodev\tpipefs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n\text2\n");
     return text.status();
 }
 
