@@ -8,6 +8,7 @@
 
 #include "fs_test_support.h"
 
+#include <atomic>
 #include <csignal>
 #include <ctime>
 #include <sys/resource.h>
@@ -161,6 +162,48 @@ inline bool is_blocked(int signal)
     sigset_t set;
     pthread_sigmask(SIG_SETMASK, nullptr, &set);
     return sigismember(&set, signal) == 1;
+}
+
+// Back to the default action and unblocked (a child about to test a default action).
+inline void reset_signal(int signal)
+{
+    ::signal(signal, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+}
+
+// What the recording handlers saw last.
+inline std::atomic<int> g_count;
+inline std::atomic<int> g_last_signal;
+inline siginfo_t g_info;
+inline void count_signal(int signal)
+{
+    ++g_count;
+    g_last_signal = signal;
+}
+inline void record_info(int signal, siginfo_t* info, void*)
+{
+    ++g_count;
+    g_last_signal = signal;
+    g_info = *info;
+}
+
+// A helper process that sends `signal` to the caller `delay_ms` later, then writes one byte
+// to `fd` (if >= 0) another `delay_ms` later.
+inline Child poke_later(int signal, long delay_ms, int fd = -1)
+{
+    pid_t target = getpid();
+    return Child([=] {
+        sleep_ms(delay_ms);
+        kill(target, signal);
+        if (fd >= 0) {
+            sleep_ms(delay_ms);
+            (void)write(fd, "k", 1);
+        }
+        return 0;
+    });
 }
 
 } // namespace proctest
