@@ -33,7 +33,8 @@ void exec_init(void* argument)
     bool ok = !arguments.argv.try_append(KString::try_create(path).release_value()).is_error();
     for (size_t i = 0; i < count && ok; ++i)
         ok = !arguments.argv.try_append(KString::try_create(words[i]).release_value()).is_error();
-    const char* environment[] = { "HOME=/root", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TERM=vt100" };
+    // Linux's envp_init: no PATH (shells and execvp have their defaults).
+    const char* environment[] = { "HOME=/", "TERM=linux" };
     for (auto* variable : environment)
         ok = ok && !arguments.envp.try_append(KString::try_create(variable).release_value()).is_error();
     auto cwd = process.cwd();

@@ -16,12 +16,19 @@ static u32 s_process_count;
 
 Process::Process(int pid) : m_pid(pid)
 {
+    // Linux's INIT_RLIMITS (init's, which every process inherits unless it changes them).
     static constexpr u64 infinity = ~0ul;
     for (auto& limit : m_limits)
         limit = { infinity, infinity };
-    m_limits[3] = { 8ul << 20, infinity }; // RLIMIT_STACK
-    m_limits[7] = { 1024, 4096 };          // RLIMIT_NOFILE
-    m_limits[6] = { 4096, 4096 };          // RLIMIT_NPROC
+    m_limits[3] = { 8ul << 20, infinity };   // RLIMIT_STACK
+    m_limits[4] = { 0, infinity };           // RLIMIT_CORE: no core files unless asked for
+    m_limits[6] = { 4096, 4096 };            // RLIMIT_NPROC (FIXME: Linux: max_threads / 2)
+    m_limits[7] = { 1024, 4096 };            // RLIMIT_NOFILE
+    m_limits[8] = { 8ul << 20, 8ul << 20 };  // RLIMIT_MEMLOCK
+    m_limits[11] = { 4096, 4096 };           // RLIMIT_SIGPENDING (FIXME: Linux: max_threads / 2)
+    m_limits[12] = { 819200, 819200 };       // RLIMIT_MSGQUEUE
+    m_limits[13] = { 0, 0 };                 // RLIMIT_NICE
+    m_limits[14] = { 0, 0 };                 // RLIMIT_RTPRIO
     start_ns = arch::monotonic_ns();
 }
 

@@ -156,7 +156,6 @@ prompt; so each job's state changes here while a foreground command runs.)
   $ jobs
 
 ## ^\ quits the foreground job
-  % xfail Sockeye starts init with RLIMIT_CORE unlimited (Linux: soft limit 0), so the status says core dumped, though no core is written (kernel/proc)
   % send sleep 100\n
   % sleep 0.5
   % send \x1c

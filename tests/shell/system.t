@@ -166,12 +166,10 @@ Sockeye does not have yet.)
 
 ## init gives the shell Linux's initial environment
 The kernel passes HOME=/ and TERM=linux to init; busybox init makes TERM vt102 on a serial console.
-  % xfail Sockeye's kernel starts init with HOME=/root, PATH and TERM=vt100 (kernel/proc/Init.cpp)
   $ echo $HOME $TERM
   / vt102
 
 ## init's resource limits are Linux's (INIT_RLIMITS): no core files by default
-  % xfail Sockeye starts init with RLIMIT_CORE unlimited, RLIMIT_NICE and RLIMIT_RTPRIO unlimited (kernel/proc)
   $ ulimit -c; ulimit -Hc; ulimit -n; ulimit -s; ulimit -e; ulimit -r
   0
   unlimited
