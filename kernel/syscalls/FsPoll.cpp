@@ -14,10 +14,10 @@
 // The OpenFiles polled in pass 1 stay referenced while the PollTable lives, so no registered
 // queue dies under its entry.
 //
-// Signals: an interruption returns EINTR (Linux returns ERESTARTNOHAND, which becomes EINTR
-// whenever a handler runs; it restarts only for signals without handlers). A temporary signal
-// mask is installed with Linux's saved-mask rule: restored at once unless the call returns
-// EINTR, in which case the signal delivery restores it after the handler.
+// Signals: an interruption returns ERESTARTNOHAND, as Linux does: EINTR whenever a handler
+// runs, a transparent restart for signals without one (a stop and continue). A temporary
+// signal mask is installed with Linux's saved-mask rule: restored at once unless the call is
+// interrupted, in which case the signal delivery restores it (after the handler, if any).
 #include <arch/Arch.h>
 #include <asm-generic/poll.h>
 #include <lib/UserCopy.h>
@@ -101,7 +101,7 @@ public:
         m_installed = true;
         return {};
     }
-    // Unless the call ends with EINTR (the handler's frame restores it), put the mask back.
+    // Unless the call was interrupted (the signal delivery restores it), put the mask back.
     void finish(bool interrupted)
     {
         if (!m_installed || interrupted)
@@ -133,7 +133,7 @@ template<typename Pass> Result<long> wait_for_readiness(const Timeout& timeout, 
         if (ready > 0 || timeout.zero)
             return ready;
         if (signal_pending_for(*thread))
-            return Error { EINTR };
+            return Error { ERESTARTNOHAND };
         if (!timeout.infinite && arch::monotonic_ns() >= timeout.deadline_ns)
             return 0;
         if (!scheduler::block_current(timeout.infinite ? 0 : timeout.deadline_ns) && !timeout.infinite) {
@@ -212,7 +212,7 @@ static Result<long> sys_ppoll(const SyscallArguments& a)
         return ready;
     };
     auto result = body();
-    bool interrupted = result.is_error() && result.error().code == EINTR;
+    bool interrupted = result.is_error() && result.error().code == ERESTARTNOHAND;
     mask.finish(interrupted);
     if (!result.is_error() || interrupted)
         write_remaining(user_timeout, timeout);
@@ -304,7 +304,7 @@ static Result<long> sys_pselect6(const SyscallArguments& a)
         return ready;
     };
     auto result = body();
-    bool interrupted = result.is_error() && result.error().code == EINTR;
+    bool interrupted = result.is_error() && result.error().code == ERESTARTNOHAND;
     mask.finish(interrupted);
     if (!result.is_error() || interrupted)
         write_remaining(user_timeout, timeout);
