@@ -195,6 +195,20 @@ void force_signal_on_current_thread(const SignalInfo& info)
     (void)send_signal_locked(process, &thread, info);
 }
 
+void force_sigsegv_on_current_thread()
+{
+    // Its handler could not run either: SIGSEGV with the default action (Linux's force_sigsegv).
+    {
+        auto& actions = Process::current().signal_actions();
+        SpinlockGuard guard(actions.lock);
+        actions.actions[SIGSEGV - 1] = SignalAction {};
+    }
+    SignalInfo info;
+    info.signal = SIGSEGV;
+    info.code = SI_KERNEL;
+    force_signal_on_current_thread(info);
+}
+
 SignalInfo child_signal_info(Process& child)
 {
     SignalInfo info;
@@ -340,10 +354,7 @@ void prepare_return_to_user(TrapFrame& frame)
         thread.has_saved_signal_mask = false;
         info.signal = signal;
         if (push_signal_frame(frame, thread, info, action, saved_mask).is_error()) {
-            SignalInfo segv;
-            segv.signal = SIGSEGV;
-            segv.code = SI_KERNEL;
-            force_signal_on_current_thread(segv);
+            force_sigsegv_on_current_thread();
             continue;
         }
         u64 mask = thread.signal_mask | action.mask;

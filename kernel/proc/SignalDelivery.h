@@ -22,6 +22,8 @@ void send_signal_to_process_group(int pgid, int signal);
 Result<void> send_signal_locked(Process& process, Thread* thread, const SignalInfo& info, bool must_queue = false);
 // A user fault: the thread gets `signal` even when it blocks or ignores it (then it kills).
 void force_signal_on_current_thread(const SignalInfo& info);
+// A signal frame could not be pushed or popped: SIGSEGV that kills, whatever its action.
+void force_sigsegv_on_current_thread();
 
 // What SIGCHLD and waitid say about a child that has exited.
 SignalInfo child_signal_info(Process& child);

@@ -321,10 +321,7 @@ static Result<long> sys_rt_sigreturn(const SyscallArguments& a)
 {
     auto result = signal_return(*a.frame);
     if (result.is_error()) {
-        SignalInfo segv;
-        segv.signal = SIGSEGV;
-        segv.code = SI_KERNEL;
-        force_signal_on_current_thread(segv);
+        force_sigsegv_on_current_thread();
         return static_cast<long>(a.frame->a(0));
     }
     return result.value();

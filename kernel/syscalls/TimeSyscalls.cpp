@@ -97,7 +97,7 @@ static Result<long> sleep_until(u64 deadline, uptr remaining)
         u64 now = arch::monotonic_ns();
         u64 left = deadline > now ? deadline - now : 0;
         KernelTimespec ts { static_cast<i64>(left / 1000000000), static_cast<i64>(left % 1000000000) };
-        (void)copy_to_user(remaining, &ts, sizeof(ts));
+        TRY(copy_to_user(remaining, &ts, sizeof(ts))); // EFAULT rather than EINTR, as Linux
     }
     Thread& thread = *scheduler::current();
     thread.restart_block = Thread::RestartBlock { resume_sleep, deadline, remaining };

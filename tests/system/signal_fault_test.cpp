@@ -177,6 +177,20 @@ TEST(Fault, IllegalInstructionAndBreakpoint)
     EXPECT_EQ(g_info.si_code, TRAP_BRKPT);
 }
 
+TEST(Fault, SigreturnWithoutAFrameKillsWithSigsegv)
+{
+    SKIP_UNDER_QEMU_USER("qemu-user does not kill for a bad sigreturn frame (linux-ref agrees with this test)");
+    Child child([] {
+        signal(SIGSEGV, count_signal); // no way back: the kernel cannot find a frame
+        asm volatile("li sp, 8\n"
+                     "li a7, 139\n" // rt_sigreturn
+                     "ecall\n" ::
+                         : "memory");
+        return 0;
+    });
+    EXPECT_TRUE(signaled_with(child.wait(), SIGSEGV));
+}
+
 TEST(Fault, SigbusBeyondTheEndOfAMappedFile)
 {
     ScratchDir dir("/tmp", "sigbus");

@@ -396,6 +396,28 @@ TEST(ThreadProcess, ExecFromAThreadReplacesTheWholeProcess)
     EXPECT_TRUE(exited_with(child.wait(), 9));
 }
 
+TEST(ThreadProcess, ExecAfterTheMainThreadExitedKeepsThePid)
+{
+    int report[2];
+    ASSERT_EQ(pipe(report), 0);
+    Child child([&] {
+        std::thread([&] {
+            sleep_ms(30); // the main thread is gone by now
+            std::string pid = std::to_string(getpid());
+            dup2(report[1], 1);
+            execl("/bin/sh", "sh", "-c", "echo $$; exit 9", static_cast<char*>(nullptr));
+        }).detach();
+        syscall(SYS_exit, 0);
+        return 1;
+    });
+    close(report[1]);
+    char buffer[32] = {};
+    EXPECT_GT(read(report[0], buffer, sizeof buffer - 1), 0);
+    close(report[0]);
+    EXPECT_EQ(atoi(buffer), child.pid()) << "the program exec'd by the last thread has the process's pid";
+    EXPECT_TRUE(exited_with(child.wait(), 9));
+}
+
 TEST(ThreadProcess, ForkFromAThreadCopiesOnlyThatThread)
 {
     Child child([] {
