@@ -274,7 +274,7 @@ static int next_signal(Thread& thread, SignalInfo& info)
     }
 }
 
-// Applies the default action; true when the signal is simply dropped.
+// Applies a signal's default action (ignore, stop, terminate, core).
 static void run_default_action(Thread& thread, int signal)
 {
     Process& process = *thread.process();

@@ -319,6 +319,9 @@ REGISTER_SYSCALL(__NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo);
 // A frame that cannot be read back kills with SIGSEGV (Linux's badframe).
 static Result<long> sys_rt_sigreturn(const SyscallArguments& a)
 {
+    // a0 is now the interrupted context's, not a result: never mistake it for a restart code
+    // (Linux: regs->cause = -1).
+    scheduler::current()->in_syscall = false;
     auto result = signal_return(*a.frame);
     if (result.is_error()) {
         force_sigsegv_on_current_thread();

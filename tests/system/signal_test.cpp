@@ -129,6 +129,7 @@ TEST(Handler, SigreturnRestoresEveryRegister)
 
 std::atomic<uint64_t> g_context_mask;
 std::atomic<uint64_t> g_context_pc;
+std::atomic<uint64_t> g_a0_to_set { 42 };
 void skip_illegal_instruction(int, siginfo_t* info, void* context)
 {
     auto* uc = static_cast<ucontext_t*>(context);
@@ -136,7 +137,7 @@ void skip_illegal_instruction(int, siginfo_t* info, void* context)
     g_context_pc = uc->uc_mcontext.__gregs[REG_PC];
     memcpy((void*)&g_context_mask, &uc->uc_sigmask, sizeof(uint64_t));
     uc->uc_mcontext.__gregs[REG_PC] += 4; // past the instruction
-    uc->uc_mcontext.__gregs[REG_A0] = 42; // and a0 as the handler says
+    uc->uc_mcontext.__gregs[REG_A0] = g_a0_to_set; // and a0 as the handler says
     uc->uc_mcontext.__fpregs.__d.__f[10] = 0x4045000000000000ull; // fa0 = 42.0
     ++g_count;
 }
@@ -165,6 +166,25 @@ TEST(Handler, UcontextShowsTheInterruptedStateAndEditsApply)
     EXPECT_EQ(reinterpret_cast<uint64_t>(g_info.si_addr), instruction);
     EXPECT_TRUE(g_context_mask & (1ull << (SIGUSR2 - 1))) << "uc_sigmask is the mask before delivery";
     EXPECT_FALSE(g_context_mask & (1ull << (SIGILL - 1)));
+}
+
+// rt_sigreturn is a syscall, but the a0 it restores is no syscall's result: an interrupted
+// context whose a0 happens to look like a restart code comes back as it was.
+TEST(Handler, SigreturnDoesNotTakeTheRestoredA0ForARestartCode)
+{
+    ScopedAction action(SIGILL, skip_illegal_instruction);
+    for (long value : { -512L, -513L, -514L, -516L, -4L }) {
+        g_a0_to_set = uint64_t(value);
+        g_count = 0;
+        uint64_t a0 = 0;
+        asm volatile("li a0, 0\n"
+                     ".4byte 0xc0001073\n"
+                     "mv %0, a0\n"
+                     : "=r"(a0)::"a0", "memory");
+        EXPECT_EQ(g_count, 1) << value;
+        EXPECT_EQ(long(a0), value);
+    }
+    g_a0_to_set = 42;
 }
 
 // ---------------------------------------------------------------------------------------
