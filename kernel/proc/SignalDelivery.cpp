@@ -86,12 +86,16 @@ static void prepare_signal_locked(Process& process, int signal)
     }
 }
 
-static bool discarded_locked(Process& process, Thread* thread, int signal)
+static bool discarded_locked(Process& process, Thread* thread, int signal, bool force)
 {
-    if (signal == SIGKILL || signal == SIGSTOP)
-        return false;
     Thread* judge = thread ? thread : representative_thread(process);
     if (judge && ((judge->signal_mask | judge->real_blocked) & signal_bit(signal)))
+        return false;
+    // Init is unkillable by accident (Linux's SIGNAL_UNKILLABLE): a signal it leaves at the
+    // default action is dropped, even SIGKILL, unless the kernel forces it (a fault).
+    if (&process == init_process() && !force && process.signal_actions().actions[signal - 1].handler == 0)
+        return true;
+    if (signal == SIGKILL || signal == SIGSTOP)
         return false;
     return is_ignored(process, signal);
 }
@@ -122,16 +126,16 @@ static void wake_taker_locked(Process& process, Thread* thread, int signal)
     }
 }
 
-Result<void> send_signal_locked(Process& process, Thread* thread, const SignalInfo& info, bool must_queue)
+Result<void> send_signal_locked(Process& process, Thread* thread, const SignalInfo& info, unsigned flags)
 {
     int signal = info.signal;
     if (signal <= 0 || signal > 64 || process.is_zombie || (process.exiting && signal != SIGKILL))
         return {};
     prepare_signal_locked(process, signal);
-    if (discarded_locked(process, thread, signal))
+    if (discarded_locked(process, thread, signal, flags & SendForce))
         return {};
     auto& pending = thread ? thread->pending : process.pending;
-    if (!pending.add(info, must_queue))
+    if (!pending.add(info, flags & SendMustQueue))
         return Error { EAGAIN };
     wake_taker_locked(process, thread, signal);
     return {};
@@ -192,7 +196,7 @@ void force_signal_on_current_thread(const SignalInfo& info)
         }
     }
     SpinlockGuard guard(g_process_table_lock);
-    (void)send_signal_locked(process, &thread, info);
+    (void)send_signal_locked(process, &thread, info, SendForce);
 }
 
 void force_sigsegv_on_current_thread()

@@ -17,9 +17,12 @@ void send_signal(Process& process, int signal, const SignalInfo& info = {});
 void send_signal_to_thread(Thread& thread, int signal, const SignalInfo& info = {});
 void send_signal_to_current_thread(int signal);
 void send_signal_to_process_group(int pgid, int signal);
-// With g_process_table_lock held; thread = null for process-directed. must_queue: sigqueue,
-// EAGAIN when a real-time instance finds no room.
-Result<void> send_signal_locked(Process& process, Thread* thread, const SignalInfo& info, bool must_queue = false);
+// With g_process_table_lock held; thread = null for process-directed.
+enum SendFlags : unsigned {
+    SendMustQueue = 1, // sigqueue: EAGAIN when a real-time instance finds no room
+    SendForce = 2,     // a fault: init cannot ignore it by leaving the default action
+};
+Result<void> send_signal_locked(Process& process, Thread* thread, const SignalInfo& info, unsigned flags = 0);
 // A user fault: the thread gets `signal` even when it blocks or ignores it (then it kills).
 void force_signal_on_current_thread(const SignalInfo& info);
 // A signal frame could not be pushed or popped: SIGSEGV that kills, whatever its action.

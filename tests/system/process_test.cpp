@@ -7,6 +7,7 @@
 #include "proc_test_support.h"
 
 #include <climits>
+#include <sched.h>
 #include <memory>
 #include <vector>
 
@@ -589,6 +590,49 @@ TEST(Session, ChildInAnotherSessionCannotBeMoved)
     close(ready[0]);
     close(ready[1]);
     EXPECT_TRUE(exited_with(child.wait(), 0));
+}
+
+// ---------------------------------------------------------------------------------------
+// init
+
+// Run as init (pid 1): the signals its children send it and it leaves at the default action
+// are dropped, SIGKILL included (Linux's SIGNAL_UNKILLABLE); a signal it handles arrives.
+int init_ignores_default_signals()
+{
+    static std::atomic<int> handled;
+    handled = 0;
+    signal(SIGUSR2, [](int) { ++handled; });
+    for (int s : { SIGTERM, SIGUSR1, SIGINT, SIGHUP })
+        reset_signal(s);
+    Child sender([] {
+        for (int s : { SIGTERM, SIGUSR1, SIGINT, SIGHUP, SIGSTOP, SIGKILL, SIGUSR2 }) {
+            if (kill(1, s) != 0)
+                return 1;
+        }
+        return 0;
+    });
+    if (!exited_with(sender.wait(), 0))
+        return 2;
+    return eventually([] { return handled == 1; }) ? 0 : 3;
+}
+
+TEST(Init, IgnoresSignalsItLeavesAtTheDefaultAction)
+{
+    if (getpid() == 1) {
+        // Sockeye runs this test as init.
+        EXPECT_EQ(init_ignores_default_signals(), 0);
+        return;
+    }
+    // Elsewhere: the init of a new pid namespace has the same rule.
+    fflush(nullptr);
+    long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    if (pid < 0)
+        GTEST_SKIP() << "not init, and no pid namespace here: " << strerror(errno);
+    if (pid == 0)
+        _exit(getpid() == 1 ? init_ignores_default_signals() : 10);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid_t(pid), &status, 0), pid);
+    EXPECT_TRUE(exited_with(status, 0)) << status;
 }
 
 // ---------------------------------------------------------------------------------------
