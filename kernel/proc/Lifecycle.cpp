@@ -10,6 +10,7 @@
 #include <drivers/Tty.h>
 #include <lib/UserCopy.h>
 #include <proc/Futex.h>
+#include <proc/IntervalTimers.h>
 #include <proc/JobControl.h>
 #include <proc/Lifecycle.h>
 #include <proc/Pid.h>
@@ -293,7 +294,7 @@ static bool become_zombie_locked(Process& process)
         process.thread_exit_wait.wake_all();
     }
     if (last) {
-        scheduler::cancel_timer(process.real_timer);
+        cancel_interval_timers(process);
         if (process.pid() == process.sid())
             tty_session_leader_exited(process.sid());
         release_process_resources(process);

@@ -93,9 +93,15 @@ public:
     WaitQueue thread_exit_wait;
     int exit_signal { 17 }; // SIGCHLD by default
     u64 child_generation { 0 };
-    // ITIMER_REAL: SIGALRM at expiry, re-armed with the interval.
+    // Interval timers (IntervalTimers.h). ITIMER_REAL: SIGALRM at expiry, re-armed with the
+    // interval. ITIMER_VIRTUAL, ITIMER_PROF: an expiry point on the process's CPU clock (0 =
+    // disarmed), guarded by the table lock.
     scheduler::KernelTimer real_timer;
     u64 real_timer_interval_ns { 0 };
+    struct CpuTimer {
+        u64 expiry_ns { 0 };
+        u64 interval_ns { 0 };
+    } cpu_timers[2];
     u32 umask() const { return m_umask; }
     u32 exchange_umask(u32 mask);
     SignalActions& signal_actions() { return *m_signal_actions; }

@@ -10,6 +10,9 @@ namespace sk {
 
 // Implemented by the process layer: the address space and FP state of user threads.
 __attribute__((weak)) void switch_user_context(Thread*, Thread*) { }
+// Implemented by the process layer: the CPU-time interval timers of the running thread's
+// process (IntervalTimers.h), from every tick.
+__attribute__((weak)) void account_cpu_timers(Thread&) { }
 
 namespace scheduler {
 
@@ -235,6 +238,8 @@ void timer_tick(u64 now_ns)
     }
     while (KernelTimer* timer = expired.take_first())
         timer->callback(*timer);
+    if (Thread* running = s_current; running->is_user())
+        account_cpu_timers(*running);
 }
 
 void preempt_if_needed()

@@ -1,6 +1,7 @@
 // Clocks and sleeping.
 #include <arch/Arch.h>
 #include <lib/UserCopy.h>
+#include <proc/IntervalTimers.h>
 #include <proc/Process.h>
 #include <proc/SignalDelivery.h>
 #include <proc/SignalNumbers.h>
@@ -158,41 +159,33 @@ REGISTER_SYSCALL(__NR_clock_nanosleep, sys_clock_nanosleep);
 
 namespace sk {
 
-// setitimer/getitimer: ITIMER_REAL only. FIXME: ITIMER_VIRTUAL and ITIMER_PROF (CPU-time
-// timers) are EINVAL.
+// setitimer/getitimer (and glibc's alarm): the three interval timers, see IntervalTimers.h.
 struct KernelItimerval {
     i64 interval_seconds, interval_microseconds;
     i64 value_seconds, value_microseconds;
 };
 
-static void real_timer_expired(scheduler::KernelTimer& timer)
+static KernelItimerval to_itimerval(const IntervalTimerValue& value)
 {
-    auto* process = static_cast<Process*>(timer.context);
-    send_signal(*process, SIGALRM, SignalInfo { SIGALRM, SI_KERNEL, 0, 0, 0, 0 });
-    if (process->real_timer_interval_ns)
-        scheduler::arm_timer(timer, arch::monotonic_ns() + process->real_timer_interval_ns);
-}
-
-static KernelItimerval current_real_timer(Process& process)
-{
-    KernelItimerval value {};
-    u64 interval = process.real_timer_interval_ns;
-    value.interval_seconds = static_cast<i64>(interval / 1000000000);
-    value.interval_microseconds = static_cast<i64>(interval % 1000000000 / 1000);
-    if (process.real_timer.node.is_linked()) {
-        u64 now = arch::monotonic_ns();
-        u64 left = process.real_timer.deadline_ns > now ? process.real_timer.deadline_ns - now : 1000;
-        value.value_seconds = static_cast<i64>(left / 1000000000);
-        value.value_microseconds = static_cast<i64>((left % 1000000000 + 999) / 1000);
+    KernelItimerval out {};
+    out.interval_seconds = static_cast<i64>(value.interval_ns / 1000000000);
+    out.interval_microseconds = static_cast<i64>(value.interval_ns % 1000000000 / 1000);
+    // A time left is rounded up, so that a running timer never reads as disarmed.
+    out.value_seconds = static_cast<i64>(value.value_ns / 1000000000);
+    out.value_microseconds = static_cast<i64>((value.value_ns % 1000000000 + 999) / 1000);
+    if (out.value_microseconds == 1000000) {
+        ++out.value_seconds;
+        out.value_microseconds = 0;
     }
-    return value;
+    return out;
 }
 
 static Result<long> sys_getitimer(const SyscallArguments& a)
 {
-    if (a.a0 != 0)
+    int which = static_cast<int>(a.a0);
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
         return Error { EINVAL };
-    KernelItimerval value = current_real_timer(Process::current());
+    KernelItimerval value = to_itimerval(interval_timer(Process::current(), which));
     TRY(copy_to_user(a.a1, &value, sizeof(value)));
     return 0;
 }
@@ -200,24 +193,19 @@ REGISTER_SYSCALL(__NR_getitimer, sys_getitimer);
 
 static Result<long> sys_setitimer(const SyscallArguments& a)
 {
-    if (a.a0 != 0)
+    int which = static_cast<int>(a.a0);
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
         return Error { EINVAL };
-    Process& process = Process::current();
     KernelItimerval fresh {};
     if (a.a1)
         TRY(copy_from_user(&fresh, a.a1, sizeof(fresh)));
     if (fresh.value_seconds < 0 || fresh.value_microseconds < 0 || fresh.value_microseconds >= 1000000
         || fresh.interval_seconds < 0 || fresh.interval_microseconds < 0 || fresh.interval_microseconds >= 1000000)
         return Error { EINVAL };
-    KernelItimerval old = current_real_timer(process);
-    scheduler::cancel_timer(process.real_timer);
-    u64 value = static_cast<u64>(fresh.value_seconds) * 1000000000ul + static_cast<u64>(fresh.value_microseconds) * 1000;
-    process.real_timer_interval_ns = static_cast<u64>(fresh.interval_seconds) * 1000000000ul + static_cast<u64>(fresh.interval_microseconds) * 1000;
-    if (value) {
-        process.real_timer.callback = real_timer_expired;
-        process.real_timer.context = &process;
-        scheduler::arm_timer(process.real_timer, arch::monotonic_ns() + value);
-    }
+    IntervalTimerValue value;
+    value.value_ns = static_cast<u64>(fresh.value_seconds) * 1000000000ul + static_cast<u64>(fresh.value_microseconds) * 1000;
+    value.interval_ns = static_cast<u64>(fresh.interval_seconds) * 1000000000ul + static_cast<u64>(fresh.interval_microseconds) * 1000;
+    KernelItimerval old = to_itimerval(set_interval_timer(Process::current(), which, value));
     if (a.a2)
         TRY(copy_to_user(a.a2, &old, sizeof(old)));
     return 0;

@@ -524,6 +524,31 @@ TEST(Time, AlarmAndItimerDeliverSigalrm)
     EXPECT_ERRNO(EINVAL, setitimer(ITIMER_REAL, &bad, nullptr));
 }
 
+TEST(Time, CpuTimersCountOnlyWhileTheProcessRuns)
+{
+    for (int which : { ITIMER_VIRTUAL, ITIMER_PROF }) {
+        int signal = which == ITIMER_VIRTUAL ? SIGVTALRM : SIGPROF;
+        ScopedAction action(signal, count_signal);
+        g_count = 0;
+        struct itimerval timer {};
+        timer.it_value.tv_usec = 50000;
+        ASSERT_EQ(setitimer(__itimer_which(which), &timer, nullptr), 0);
+        sleep_ms(150); // asleep: the process's CPU clock stands (nearly) still
+        EXPECT_EQ(g_count, 0) << "timer " << which;
+        struct itimerval left {};
+        ASSERT_EQ(getitimer(__itimer_which(which), &left), 0);
+        EXPECT_GT(left.it_value.tv_usec, 30000) << "timer " << which;
+        double end = now_seconds() + 3;
+        volatile unsigned spin = 0;
+        while (g_count == 0 && now_seconds() < end)
+            spin = spin + 1;
+        EXPECT_EQ(g_count, 1) << "timer " << which << " fires after 50 ms of CPU time";
+        ASSERT_EQ(getitimer(__itimer_which(which), &left), 0);
+        EXPECT_EQ(left.it_value.tv_sec, 0);
+        EXPECT_EQ(left.it_value.tv_usec, 0) << "a one-shot timer is disarmed once it fired";
+    }
+}
+
 TEST(Time, UnhandledSigalrmTerminates)
 {
     Child child([] {
