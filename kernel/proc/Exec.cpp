@@ -361,6 +361,7 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
     thread->set_name(short_name);
     process.set_executable(custody);
     process.did_exec = true;
+    process.dumpable = true; // FIXME: set-id programs would clear it (and pdeath_signal)
     thread->clear_child_tid = 0;
     size_t line_length = 0;
     for (auto& s : arguments.argv)

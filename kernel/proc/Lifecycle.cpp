@@ -143,6 +143,8 @@ Result<int> clone(const CloneRequest& request)
     if (auto line = KString::try_create(parent.command_line()); !line.is_error())
         child->set_command_line(line.release_value());
     child->argument_area = parent.argument_area;
+    child->dumpable = parent.dumpable;
+    child->no_new_privs = parent.no_new_privs;
     for (int i = 0; i < Process::rlimit_count; ++i)
         child->limit(i) = parent.limit(i);
     child->exit_signal = request.exit_signal;
@@ -205,21 +207,43 @@ void notify_parent_locked(Process& child)
     parent->child_wait.wake_all();
 }
 
-// Orphans go to init. An adopted zombie is announced to init like a fresh exit.
+// The reaper of an orphan: the nearest ancestor of the exiting process that is a child
+// subreaper and is not exiting itself, else init (Linux's find_new_reaper).
+static Process* find_reaper_locked(Process& exiting)
+{
+    for (Process* ancestor = exiting.parent; ancestor && ancestor != s_init; ancestor = ancestor->parent) {
+        if (ancestor->child_subreaper && !ancestor->exiting && !ancestor->is_zombie)
+            return ancestor;
+    }
+    return s_init;
+}
+
+// Orphans go to their reaper. An adopted zombie is announced like a fresh exit; a child that
+// asked for a parent-death signal gets it. FIXME: an adopted zombie is not released at once
+// when the reaper ignores SIGCHLD; it waits to be reaped.
 static void reparent_children_locked(Process& process)
 {
+    Process* reaper = find_reaper_locked(process);
     while (Process* child = process.children.take_first()) {
-        if (!s_init || s_init == &process) {
+        if (!reaper || reaper == &process) {
             child->parent = nullptr;
             continue;
         }
-        child->parent = s_init;
-        s_init->children.append(*child);
+        child->parent = reaper;
+        reaper->children.append(*child);
         notify_parent_locked(*child);
         if (child->is_zombie && child->exit_signal) {
             SignalInfo info = child_signal_info(*child);
             info.signal = child->exit_signal;
-            (void)send_signal_locked(*s_init, nullptr, info);
+            (void)send_signal_locked(*reaper, nullptr, info);
+        }
+        if (!child->is_zombie && child->pdeath_signal) {
+            SignalInfo info;
+            info.signal = child->pdeath_signal;
+            info.code = SI_USER;
+            info.pid = process.pid();
+            info.uid = process.m_credentials.uid;
+            (void)send_signal_locked(*child, nullptr, info);
         }
     }
 }

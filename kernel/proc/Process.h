@@ -87,6 +87,13 @@ public:
     bool vfork_done { false };
     bool exiting { false };
     bool did_exec { false }; // setpgid on a child that has exec'd is EACCES
+    // prctl state. child_subreaper: orphans below adopt this process rather than init (not
+    // inherited); pdeath_signal: sent when the parent exits (cleared in a fork child);
+    // dumpable (PR_SET_DUMPABLE) and no_new_privs are inherited.
+    bool child_subreaper { false };
+    int pdeath_signal { 0 };
+    bool dumpable { true };
+    bool no_new_privs { false };
     // exec from a multi-threaded process: the thread that execs while the others are ended
     // (they exit alone, not the process); thread_exit_wait wakes it as they go.
     Thread* exec_thread { nullptr };

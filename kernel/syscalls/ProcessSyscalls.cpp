@@ -353,13 +353,16 @@ static Result<long> sys_sched_getaffinity(const SyscallArguments& a)
 REGISTER_SYSCALL(__NR_sched_getaffinity, sys_sched_getaffinity);
 
 // prctl: the name is the calling thread's (Linux's comm is per thread); the main thread's is
-// also the process's (/proc/<pid>/stat, comm).
+// also the process's (/proc/<pid>/stat, comm). The rest is per process (see Process.h).
 static Result<long> sys_prctl(const SyscallArguments& a)
 {
-    constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;
+    constexpr int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
+                  PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
+                  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39;
     Process& process = Process::current();
     Thread& thread = *scheduler::current();
-    if (a.a0 == PR_SET_NAME) {
+    switch (static_cast<int>(a.a0)) {
+    case PR_SET_NAME: {
         char name[16] = {};
         auto length = copy_string_from_user(name, a.a1, 15);
         if (length.is_error() && length.error().code != ENAMETOOLONG)
@@ -370,7 +373,7 @@ static Result<long> sys_prctl(const SyscallArguments& a)
             process.set_name(name);
         return 0;
     }
-    if (a.a0 == PR_GET_NAME) {
+    case PR_GET_NAME: {
         char name[16] = {};
         StringView current(thread.name());
         for (size_t i = 0; i < current.length() && i < 15; ++i)
@@ -378,7 +381,45 @@ static Result<long> sys_prctl(const SyscallArguments& a)
         TRY(copy_to_user(a.a1, name, sizeof(name)));
         return 0;
     }
-    return Error { EINVAL };
+    case PR_SET_PDEATHSIG:
+        if (a.a1 > 64)
+            return Error { EINVAL };
+        process.pdeath_signal = static_cast<int>(a.a1);
+        return 0;
+    case PR_GET_PDEATHSIG: {
+        int signal = process.pdeath_signal;
+        TRY(copy_to_user(a.a1, &signal, sizeof(signal)));
+        return 0;
+    }
+    case PR_GET_DUMPABLE:
+        return process.dumpable ? 1 : 0;
+    case PR_SET_DUMPABLE:
+        if (a.a1 > 1)
+            return Error { EINVAL };
+        process.dumpable = a.a1 == 1;
+        return 0;
+    case PR_SET_CHILD_SUBREAPER: {
+        SpinlockGuard guard(g_process_table_lock);
+        process.child_subreaper = a.a1 != 0;
+        return 0;
+    }
+    case PR_GET_CHILD_SUBREAPER: {
+        int value = process.child_subreaper ? 1 : 0;
+        TRY(copy_to_user(a.a1, &value, sizeof(value)));
+        return 0;
+    }
+    case PR_SET_NO_NEW_PRIVS:
+        if (a.a1 != 1 || a.a2 || a.a3 || a.a4)
+            return Error { EINVAL };
+        process.no_new_privs = true;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        if (a.a1 || a.a2 || a.a3 || a.a4)
+            return Error { EINVAL };
+        return process.no_new_privs ? 1 : 0;
+    default:
+        return Error { EINVAL };
+    }
 }
 REGISTER_SYSCALL(__NR_prctl, sys_prctl);
 

@@ -8,6 +8,7 @@
 
 #include <climits>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <memory>
 #include <vector>
 
@@ -401,6 +402,99 @@ TEST(Orphan, GrandchildIsAdoptedByInit)
         // On Sockeye this test is init: the orphan is now our child to reap.
         int status;
         EXPECT_EQ(waitpid(ids[0], &status, 0), ids[0]);
+    }
+}
+
+TEST(Orphan, ChildSubreaperAdoptsAndReapsOrphans)
+{
+    SKIP_UNDER_QEMU_USER("qemu-user 7.2 does not pass PR_SET_CHILD_SUBREAPER on (linux-ref agrees with this test)");
+    int status = run_in_child([] {
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+            return 10;
+        int value = 0;
+        if (prctl(PR_GET_CHILD_SUBREAPER, &value) != 0 || value != 1)
+            return 11;
+        int report[2];
+        if (pipe(report) != 0)
+            return 12;
+        pid_t me = getpid();
+        pid_t middle = fork();
+        if (middle == 0) {
+            pid_t grandchildren[2];
+            for (int i = 0; i < 2; ++i) {
+                grandchildren[i] = fork();
+                if (grandchildren[i] == 0) {
+                    if (i == 0)
+                        _exit(21); // a zombie when its parent leaves
+                    pid_t first = getppid();
+                    eventually([&] { return getppid() != first; });
+                    pid_t parent = getppid();
+                    (void)write(report[1], &parent, sizeof parent);
+                    _exit(22);
+                }
+            }
+            // Wait until the first one is a zombie, then leave both.
+            siginfo_t info {};
+            waitid(P_PID, id_t(grandchildren[0]), &info, WEXITED | WNOWAIT);
+            (void)write(report[1], grandchildren, sizeof grandchildren);
+            _exit(0);
+        }
+        pid_t grandchildren[2] = {};
+        if (read(report[0], grandchildren, sizeof grandchildren) != ssize_t(sizeof grandchildren))
+            return 13;
+        pid_t adopted_by = 0;
+        if (read(report[0], &adopted_by, sizeof adopted_by) != ssize_t(sizeof adopted_by) || adopted_by != me)
+            return 14; // the orphan's new parent is the subreaper
+        int st = 0;
+        if (waitpid(middle, &st, 0) != middle || !exited_with(st, 0))
+            return 15;
+        if (waitpid(grandchildren[0], &st, 0) != grandchildren[0] || !exited_with(st, 21))
+            return 16; // the zombie orphan is ours to reap
+        if (waitpid(grandchildren[1], &st, 0) != grandchildren[1] || !exited_with(st, 22))
+            return 17;
+        errno = 0;
+        return waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD ? 0 : 18;
+    });
+    EXPECT_TRUE(exited_with(status, 0)) << status;
+}
+
+TEST(Orphan, ParentDeathSignalArrivesWhenTheParentExits)
+{
+    int report[2];
+    ASSERT_EQ(pipe(report), 0);
+    Child parent([&] {
+        pid_t child = fork();
+        if (child == 0) {
+            static int fd;
+            fd = report[1];
+            signal(SIGUSR1, [](int signal) {
+                (void)write(fd, &signal, sizeof signal);
+                _exit(0);
+            });
+            pid_t original = getppid();
+            if (prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0)
+                _exit(1);
+            int value = 0;
+            prctl(PR_GET_PDEATHSIG, &value);
+            if (value != SIGUSR1 || getppid() != original)
+                _exit(2); // (or the parent was already gone)
+            for (;;)
+                pause();
+        }
+        sleep_ms(50);
+        return 0; // leaves: the child is told
+    });
+    EXPECT_TRUE(exited_with(parent.wait(), 0));
+    int got = 0;
+    EXPECT_EQ(read(report[0], &got, sizeof got), ssize_t(sizeof got));
+    EXPECT_EQ(got, SIGUSR1);
+    close(report[0]);
+    close(report[1]);
+    if (getpid() == 1) {
+        int status;
+        while (waitpid(-1, &status, WNOHANG) > 0) { }
+        sleep_ms(20);
+        while (waitpid(-1, &status, WNOHANG) > 0) { } // the orphan adopted by us (init)
     }
 }
 
