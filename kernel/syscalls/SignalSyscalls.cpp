@@ -193,7 +193,7 @@ static Result<void> send_checked(Process& target, const SignalInfo& info, bool m
     if (!info.signal)
         return {};
     SpinlockGuard guard(g_process_table_lock);
-    return send_signal_locked(target, nullptr, info, must_queue ? SendMustQueue : 0);
+    return send_signal_locked(target, nullptr, info, must_queue ? u32(SendMustQueue) : 0u);
 }
 
 // kill(pid, sig): one process (pid > 0), the caller's group (0), every process but init and
@@ -259,7 +259,7 @@ static Result<long> send_to_thread(int tgid, int tid, const SignalInfo& info, bo
     // The thread may have exited since the lookup: it is gone from its process then.
     if (find_thread_locked(tid) != thread)
         return Error { ESRCH };
-    TRY(send_signal_locked(*owner, thread, info, must_queue ? SendMustQueue : 0));
+    TRY(send_signal_locked(*owner, thread, info, must_queue ? u32(SendMustQueue) : 0u));
     return 0;
 }
 
