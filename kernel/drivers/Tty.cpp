@@ -12,6 +12,7 @@
 #include <proc/Scheduler.h>
 #include <proc/SignalDelivery.h>
 #include <proc/SignalNumbers.h>
+#include <string.h>
 #include <vfs/CharacterDevices.h>
 #include <vfs/OpenFile.h>
 #include <vfs/PollTable.h>
@@ -103,7 +104,25 @@ void Tty::initialize()
         kprintf("tty: cannot create /dev/ttyS0 (errno %d)\n", node.error().code);
 }
 
-void Tty::echo(void*, const char* chars, size_t length) { uart::write(chars, length); }
+static void uart_sink(void*, const char* chars, size_t length) { uart::write_raw(chars, length); }
+
+// One chunk of write() after output processing (ONLCR at most doubles it).
+struct ProcessedOutput {
+    char bytes[2 * chunk];
+    size_t length { 0 };
+    static void append(void* context, const char* chars, size_t count)
+    {
+        auto& out = *static_cast<ProcessedOutput*>(context);
+        memcpy(out.bytes + out.length, chars, count);
+        out.length += count;
+    }
+};
+
+// The line discipline's echo, with m_lock held (receive()).
+void Tty::echo(void* context, const char* chars, size_t length)
+{
+    static_cast<Tty*>(context)->m_discipline.process_output(chars, length, uart_sink, nullptr);
+}
 
 void Tty::receive(u8 byte)
 {
@@ -216,7 +235,6 @@ Result<size_t> Tty::write(OpenFile&, const IoBuffer& buffer, size_t length, bool
     }
     if (tostop && job_control)
         TRY(check_background(SIGTTOU));
-    // FIXME: output post-processing follows the UART driver (always \n -> \r\n), not OPOST.
     // FIXME: echo is not held back while output is stopped (^S), as Linux holds it.
     char bytes[chunk];
     size_t done = 0;
@@ -232,7 +250,13 @@ Result<size_t> Tty::write(OpenFile&, const IoBuffer& buffer, size_t length, bool
         auto copied = buffer.read(done, bytes, n);
         if (copied.is_error())
             return done ? Result<size_t>(done) : Result<size_t>(copied.error());
-        uart::write(bytes, n);
+        // Processed under the lock (termios, output column), written to the UART without it.
+        ProcessedOutput processed;
+        {
+            SpinlockGuard guard(m_lock);
+            m_discipline.process_output(bytes, n, ProcessedOutput::append, &processed);
+        }
+        uart::write_raw(processed.bytes, processed.length);
         done += n;
     }
     return done;

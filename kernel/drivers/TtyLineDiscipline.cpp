@@ -253,6 +253,52 @@ int TtyLineDiscipline::receive(u8 byte, EchoSink echo, void* echo_context)
     return 0;
 }
 
+void TtyLineDiscipline::process_output(const char* chars, size_t length, EchoSink sink, void* context)
+{
+    const tcflag_t oflag = m_termios.c_oflag;
+    if (!(oflag & OPOST)) {
+        sink(context, chars, length);
+        return;
+    }
+    size_t start = 0; // chars[start, i) pass unchanged
+    auto flush = [&](size_t end) {
+        if (end > start)
+            sink(context, chars + start, end - start);
+    };
+    for (size_t i = 0; i < length; ++i) {
+        char c = chars[i];
+        if (c == '\n') {
+            if (oflag & ONLCR) {
+                flush(i);
+                sink(context, "\r\n", 2);
+                start = i + 1;
+                m_column = 0;
+            } else if (oflag & ONLRET) {
+                m_column = 0;
+            }
+        } else if (c == '\r') {
+            if ((oflag & ONOCR) && m_column == 0) {
+                flush(i);
+                start = i + 1;
+            } else if (oflag & OCRNL) {
+                flush(i);
+                sink(context, "\n", 1);
+                start = i + 1;
+                if (oflag & ONLRET)
+                    m_column = 0;
+            } else {
+                m_column = 0;
+            }
+        } else if (c == '\b') {
+            if (m_column > 0)
+                --m_column;
+        } else if (!is_control(static_cast<u8>(c)) || c == '\t') {
+            ++m_column;
+        }
+    }
+    flush(length);
+}
+
 bool TtyLineDiscipline::has_room() const
 {
     if (used() < buffer_size - 1)

@@ -54,6 +54,11 @@ public:
 
     bool is_canonical() const { return m_termios.c_lflag & ICANON; }
 
+    // Output processing (OPOST): ONLCR turns \n into \r\n, OCRNL \r into \n, ONOCR drops
+    // \r at column 0 and ONLRET makes \n return the carriage; the result goes to sink.
+    // Used for what programs write and for echo. The column is tracked across calls.
+    void process_output(const char* chars, size_t length, EchoSink sink, void* context);
+
     // Output flow control (IXON): VSTOP (^S) stops output, VSTART (^Q) — or with IXANY any
     // byte — starts it again; so do TCXONC and turning IXON off. The Tty holds writers back
     // while it is stopped.
@@ -79,6 +84,7 @@ private:
     size_t m_read { 0 }, m_commit { 0 }, m_edit { 0 }; // ever-increasing, taken modulo buffer_size
     bool m_literal_next { false };
     bool m_output_stopped { false };
+    size_t m_column { 0 }; // of the output, for ONOCR
     EchoSink m_echo { nullptr };
     void* m_echo_context { nullptr };
 };

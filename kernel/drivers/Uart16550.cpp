@@ -39,6 +39,14 @@ void write(const char* chars, size_t length)
     }
 }
 
+void write_raw(const char* chars, size_t length)
+{
+    for (size_t i = 0; i < length; ++i) {
+        while (!(read_register(LSR) & LSR_THR_EMPTY)) { }
+        write_register(RBR_THR, static_cast<u8>(chars[i]));
+    }
+}
+
 void set_receiver(Receiver receiver, HasRoom has_room)
 {
     s_receiver = receiver;

@@ -7,7 +7,10 @@
 namespace sk::uart {
 
 void initialize(uptr physical_base);
+// The kernel console's output: \n becomes \r\n.
 void write(const char* chars, size_t length);
+// Bytes as they are (the tty does its own output processing, OPOST).
+void write_raw(const char* chars, size_t length);
 // Called from the UART interrupt: drains the receive FIFO into the receiver while it has room.
 // When it has none the receive interrupt is turned off: the bytes wait in the FIFO (and QEMU
 // holds back what is typed after them) until the receiver calls unthrottle() — Linux's tty

@@ -126,7 +126,7 @@ def parse(path):
             if name == "linux-differs":
                 case.linux_differs = arg or "differs on Linux"
                 continue
-            if name not in ("send", "expect", "prompt", "sleep", "silent", "exit", "debugfs", "timeout", "setup"):
+            if name not in ("send", "expect", "raw", "prompt", "sleep", "silent", "exit", "debugfs", "timeout", "setup"):
                 raise SystemExit(f"{where}: unknown directive {name!r}")
             step = Step(name, arg, number)
             case.steps.append(step)
@@ -217,6 +217,7 @@ class Runner:
         self.dead = None
         self.boot_seconds = None
         self.record = False       # go on after a mismatch (to write the whole .t.out)
+        self.raw_mark = 0         # where the console's raw bytes since the last command start
 
     # -- the VM
     def start(self):
@@ -269,11 +270,17 @@ class Runner:
         if step.kind == "cmd":
             if not c.alive:
                 raise ConsoleDead("the VM has ended")
+            self.raw_mark = len(c.raw)
             c.send(step.arg + "\n")
             out, status = self.wait_prompt(timeout)
             self.check_output(step, out, status)
         elif step.kind == "send":
+            self.raw_mark = len(c.raw)
             c.send(unescape(step.arg))
+        elif step.kind == "raw":
+            raw = bytes(c.raw[self.raw_mark:]).decode("latin-1")
+            if not re.search(unescape(step.arg).decode("latin-1"), raw):
+                raise StepFailed(f"the console's bytes since the last command do not match: {raw[-120:]!r}")
         elif step.kind == "expect":
             try:
                 c.expect(step.arg, timeout)

@@ -80,6 +80,16 @@ Every byte but ^C, ^D, ^Q, ^S, CR and LF: escape sequences, tabs (completion), e
   $ echo alive
   alive
 
+## output processing: \n goes out as \r\n (OPOST ONLCR), and as it is after stty -opost
+  $ printf 'a\nb\n'
+  a
+  b
+  % raw ^a\r\nb\r\n@@P
+  $ stty -opost; printf 'c\nd\n'; stty opost
+  c
+  d
+  % raw ^c\nd\n@@P
+
 ## a program that leaves the terminal in raw mode; stty sane repairs it
 (Without ICANON the shell's line editor takes over, and echoes the next line itself.)
   $ stty raw; echo raw

@@ -276,6 +276,34 @@ TEST(TtyLineDiscipline, IxanyAndSignalsRestartOutputAndIxonOffClearsIt)
     EXPECT_EQ(t.read(), "\x13\n") << "without IXON ^S is an ordinary byte";
 }
 
+static std::string processed(TtyLineDiscipline& discipline, const std::string& text)
+{
+    std::string out;
+    discipline.process_output(
+        text.data(), text.size(),
+        [](void* context, const char* chars, size_t length) {
+            static_cast<std::string*>(context)->append(chars, length);
+        },
+        &out);
+    return out;
+}
+
+TEST(TtyLineDiscipline, OutputProcessingFollowsOpostOnlcrOcrnl)
+{
+    Terminal t;
+    EXPECT_EQ(processed(*t.discipline, "a\nb\r\n"), "a\r\nb\r\r\n");
+    auto termios = t.discipline->termios();
+    termios.c_oflag &= ~OPOST;
+    t.discipline->set_termios(termios);
+    EXPECT_EQ(processed(*t.discipline, "a\nb\n"), "a\nb\n") << "stty -opost (raw): bytes as they are";
+    termios.c_oflag = OPOST | OCRNL;
+    t.discipline->set_termios(termios);
+    EXPECT_EQ(processed(*t.discipline, "x\ry\n"), "x\ny\n");
+    termios.c_oflag = OPOST | ONLCR | ONOCR;
+    t.discipline->set_termios(termios);
+    EXPECT_EQ(processed(*t.discipline, "ab\n\rcd\r"), "ab\r\ncd\r") << "ONOCR: no CR at column 0";
+}
+
 TEST(TtyLineDiscipline, DefaultTermiosMatchesLinux)
 {
     auto t = TtyLineDiscipline::default_termios();
