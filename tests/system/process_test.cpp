@@ -6,10 +6,12 @@
 // qemu-riscv64 and in linux-ref.
 #include "proc_test_support.h"
 
+#include <atomic>
 #include <climits>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <memory>
+#include <thread>
 #include <vector>
 
 using namespace fstest;
@@ -266,6 +268,76 @@ TEST(Wait, TerminalStopSignalsAreDiscardedInAnOrphanedGroup)
     ASSERT_EQ(write(data[1], "\x08", 1), 1);
     close(data[1]);
     EXPECT_TRUE(exited_with(child.wait(), 8));
+}
+
+TEST(Wait, ManyChildrenAreEachReapedOnce)
+{
+    // Run in a helper so that no other child of the test is around.
+    int status = run_in_child([] {
+        constexpr int count = 64;
+        std::vector<pid_t> pids;
+        for (int i = 0; i < count; ++i) {
+            pid_t pid = fork();
+            if (pid == 0)
+                _exit(i);
+            if (pid < 0)
+                return 1;
+            pids.push_back(pid);
+        }
+        std::vector<int> seen(count, 0);
+        for (int i = 0; i < count; ++i) {
+            int st = 0;
+            pid_t pid = wait(&st);
+            if (pid <= 0 || !WIFEXITED(st))
+                return 2;
+            int index = WEXITSTATUS(st);
+            if (index >= count || pids[size_t(index)] != pid || seen[size_t(index)]++)
+                return 3;
+        }
+        errno = 0;
+        return wait(nullptr) == -1 && errno == ECHILD ? 0 : 4;
+    });
+    EXPECT_TRUE(exited_with(status, 0)) << status;
+}
+
+TEST(Wait, ThreadsWaitingTogetherShareTheChildren)
+{
+    int status = run_in_child([] {
+        constexpr int count = 24;
+        std::atomic<int> reaped { 0 }, duplicates { 0 };
+        std::vector<std::atomic<int>> seen(count);
+        int gate[2];
+        if (pipe(gate) != 0)
+            return 1;
+        for (int i = 0; i < count; ++i) {
+            pid_t pid = fork();
+            if (pid == 0) {
+                char c;
+                close(gate[1]);
+                (void)read(gate[0], &c, 1);
+                _exit(i);
+            }
+        }
+        close(gate[0]);
+        auto waiter = [&] {
+            for (;;) {
+                int st = 0;
+                pid_t pid = wait(&st);
+                if (pid < 0)
+                    return; // ECHILD: all gone
+                if (seen[size_t(WEXITSTATUS(st))]++)
+                    ++duplicates;
+                ++reaped;
+            }
+        };
+        std::thread a(waiter), b(waiter);
+        sleep_ms(20);
+        close(gate[1]); // all children exit together
+        a.join();
+        b.join();
+        return reaped == count && duplicates == 0 ? 0 : 2;
+    });
+    EXPECT_TRUE(exited_with(status, 0)) << status;
 }
 
 // ---------------------------------------------------------------------------------------

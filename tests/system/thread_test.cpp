@@ -418,6 +418,54 @@ TEST(ThreadProcess, ExecAfterTheMainThreadExitedKeepsThePid)
     EXPECT_TRUE(exited_with(child.wait(), 9));
 }
 
+TEST(ThreadProcess, ExitGroupWhileThreadsComeAndGo)
+{
+    for (int round = 0; round < 5; ++round) {
+        Child child([] {
+            for (int i = 0; i < 8; ++i) {
+                std::thread([] {
+                    for (;;) {
+                        std::thread t([] { sched_yield(); });
+                        t.join();
+                    }
+                }).detach();
+            }
+            int fds[2];
+            pipe(fds);
+            std::thread([fds] {
+                char c;
+                (void)read(fds[0], &c, 1); // blocked in the kernel when the process ends
+            }).detach();
+            sleep_ms(30);
+            exit(3);
+            return 0;
+        });
+        EXPECT_TRUE(exited_with(child.wait(), 3)) << "round " << round;
+    }
+}
+
+TEST(ThreadProcess, ExecWhileAnotherThreadIsBlockedInTheKernel)
+{
+    Child child([] {
+        int fds[2];
+        pipe(fds);
+        std::thread([fds] {
+            char c;
+            (void)read(fds[0], &c, 1);
+        }).detach();
+        std::thread([] {
+            for (;;) {
+                uint32_t word = 0;
+                syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+            }
+        }).detach();
+        sleep_ms(20);
+        execl("/bin/sh", "sh", "-c", "exit 11", static_cast<char*>(nullptr));
+        return 1;
+    });
+    EXPECT_TRUE(exited_with(child.wait(), 11));
+}
+
 TEST(ThreadProcess, ForkFromAThreadCopiesOnlyThatThread)
 {
     Child child([] {
