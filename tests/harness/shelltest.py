@@ -213,7 +213,6 @@ class Runner:
         self.c = None
         self.mark = 0             # where the output since the last prompt starts
         self.actual = {}          # step line -> (actual lines, status) for the .t.out file
-        self.results = []         # (status, what, detail)
         self.dead = None
         self.boot_seconds = None
         self.record = False       # go on after a mismatch (to write the whole .t.out)
