@@ -61,8 +61,10 @@ static bool over_process_limit_locked(Process& parent, const Credentials& creden
     u64 limit = parent.limit(RLIMIT_NPROC).current;
     u64 count = 0;
     for (auto& process : process_table()) {
+        // A process counts until it is reaped: a zombie, or one whose last thread is on its
+        // way out, as one task.
         if (process.m_credentials.uid == credentials.uid)
-            count += process.is_zombie ? 1 : process.thread_count;
+            count += max<size_t>(process.thread_count, 1);
     }
     return count >= limit;
 }

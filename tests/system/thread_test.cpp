@@ -68,7 +68,7 @@ thread_local std::vector<int> t_vector { 1, 2, 3 };
 TEST(Thread, ThreadLocalStorageIsPerThread)
 {
     t_counter = 100;
-    t_vector.push_back(4);
+    t_vector = { 1, 2, 3, 4 };
     std::vector<int*> addresses(8);
     std::vector<int> seen(8);
     std::vector<std::thread> workers;
