@@ -3,9 +3,14 @@
 // A process lives from clone to the reap of its zombie: it holds one reference on itself
 // (dropped by the reaper, or at once when its parent ignores SIGCHLD) and each of its threads
 // holds one more (dropped as the thread exits). The last thread to exit releases what a
-// zombie does not need (files, cwd, address space), reparents the children to init, turns
-// the process into a zombie and notifies the parent — all of which happens under
-// g_process_table_lock, which guards parent/child links, thread lists, pids and zombie state.
+// zombie does not need (files, cwd, address space), hands the children to their reaper (the
+// nearest child subreaper above, else init), turns the process into a zombie and notifies
+// the parent — all of which happens under g_process_table_lock, which guards parent/child
+// links, thread lists, pids and zombie state.
+//
+// exit_group marks the process exiting and queues SIGKILL for the other threads; each of them
+// ends on its way back to user mode. exec does the same with exec_thread set, so that the
+// others end alone and the process goes on in the exec'ing thread.
 #include <arch/Arch.h>
 #include <drivers/Tty.h>
 #include <lib/UserCopy.h>
