@@ -190,8 +190,12 @@ static Result<long> sys_waitid(const SyscallArguments& a)
         if (id < 0)
             return Error { EINVAL };
         break;
+    case WaitIdFd:
+        // FIXME: there are no pidfds yet, and an fd that is not one is EBADF (Linux's
+        // pidfd_get_pid), open or not.
+        return Error { EBADF };
     default:
-        return Error { EINVAL }; // FIXME: WaitIdFd (no pidfds yet)
+        return Error { EINVAL };
     }
     WaitResult result = TRY(wait_for_child(request));
     if (a.a2) {

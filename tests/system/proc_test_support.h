@@ -190,13 +190,15 @@ inline void record_info(int signal, siginfo_t* info, void*)
     g_info = *info;
 }
 
-// A helper process that sends `signal` to the caller `delay_ms` later, then writes one byte
-// to `fd` (if >= 0) another `delay_ms` later.
+// A helper process that sends `signal` to the caller once it sleeps (its state is 'S', so
+// that a busy host does not make the signal come before the call it should interrupt) and
+// `delay_ms` have passed, then writes one byte to `fd` (if >= 0) another `delay_ms` later.
 inline Child poke_later(int signal, long delay_ms, int fd = -1)
 {
     pid_t target = getpid();
     return Child([=] {
         sleep_ms(delay_ms);
+        eventually([&] { return process_state(target) == 'S'; }, 2000);
         kill(target, signal);
         if (fd >= 0) {
             sleep_ms(delay_ms);

@@ -440,6 +440,10 @@ TEST(Waitid, ByProcessGroupAndBadArguments)
     siginfo_t info {};
     EXPECT_ERRNO(EINVAL, waitid(P_PGID, id_t(child.pid()), &info, WNOHANG));
     EXPECT_ERRNO(EINVAL, waitid(idtype_t(42), 0, &info, WEXITED));
+    EXPECT_ERRNO(EBADF, waitid(P_PIDFD, 9999, &info, WEXITED | WNOHANG)); // not an open fd
+    int not_a_pidfd = open("/dev/null", O_RDONLY);
+    EXPECT_ERRNO(EBADF, waitid(P_PIDFD, id_t(not_a_pidfd), &info, WEXITED | WNOHANG)); // nor a pidfd
+    close(not_a_pidfd);
     ASSERT_EQ(waitid(P_PGID, id_t(child.pid()), &info, WEXITED), 0) << strerror(errno);
     child.mark_reaped();
     EXPECT_EQ(info.si_pid, child.pid());
