@@ -19,18 +19,6 @@ static void real_timer_expired(scheduler::KernelTimer& timer)
         scheduler::arm_timer(timer, arch::monotonic_ns() + process->real_timer_interval_ns);
 }
 
-static u64 cpu_ns_locked(Process& process)
-{
-    u64 total = process.user_ns;
-    Thread* current = scheduler::current();
-    for (auto& thread : process.threads) {
-        total += thread.m_cpu_ns;
-        if (&thread == current)
-            total += arch::monotonic_ns() - thread.m_switched_in_ns;
-    }
-    return total;
-}
-
 IntervalTimerValue interval_timer(Process& process, int which)
 {
     IntervalTimerValue value;
@@ -47,7 +35,7 @@ IntervalTimerValue interval_timer(Process& process, int which)
     auto& timer = process.cpu_timers[which - 1];
     value.interval_ns = timer.interval_ns;
     if (timer.expiry_ns) {
-        u64 now = cpu_ns_locked(process);
+        u64 now = process.cpu_ns_locked();
         value.value_ns = timer.expiry_ns > now ? timer.expiry_ns - now : 1000;
     }
     return value;
@@ -69,7 +57,7 @@ IntervalTimerValue set_interval_timer(Process& process, int which, const Interva
     SpinlockGuard guard(g_process_table_lock);
     auto& timer = process.cpu_timers[which - 1];
     timer.interval_ns = fresh.interval_ns;
-    timer.expiry_ns = fresh.value_ns ? cpu_ns_locked(process) + fresh.value_ns : 0;
+    timer.expiry_ns = fresh.value_ns ? process.cpu_ns_locked() + fresh.value_ns : 0;
     return old;
 }
 
@@ -87,7 +75,7 @@ void account_cpu_timers(Thread& running)
     if (!process || (!process->cpu_timers[0].expiry_ns && !process->cpu_timers[1].expiry_ns))
         return;
     SpinlockGuard guard(g_process_table_lock);
-    u64 now = cpu_ns_locked(*process);
+    u64 now = process->cpu_ns_locked();
     static constexpr int signals[] = { SIGVTALRM, SIGPROF };
     for (int i = 0; i < 2; ++i) {
         auto& timer = process->cpu_timers[i];

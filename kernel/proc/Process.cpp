@@ -70,6 +70,11 @@ Result<RefPtr<Process>> Process::try_create(int parent_pid_hint)
 u64 Process::cpu_ns()
 {
     SpinlockGuard guard(g_process_table_lock);
+    return cpu_ns_locked();
+}
+
+u64 Process::cpu_ns_locked()
+{
     u64 total = user_ns;
     Thread* current = scheduler::current();
     for (auto& thread : threads) {

@@ -148,6 +148,7 @@ public:
     u64 start_ns { 0 };
     // Every thread's CPU time, exited ones included (RUSAGE_SELF, CLOCK_PROCESS_CPUTIME_ID).
     u64 cpu_ns();
+    u64 cpu_ns_locked(); // g_process_table_lock held
 
     IntrusiveList<Thread, &Thread::m_process_node> threads;
     size_t thread_count { 0 };
