@@ -93,4 +93,52 @@ Result<int> futex_wake(uptr address, int count, u32 bitset, bool shared)
     return woken;
 }
 
+// The operation's encoding (linux/futex.h FUTEX_OP): op:4 (bit 3: oparg is a shift count),
+// cmp:4, oparg:12, cmparg:12, both arguments sign-extended.
+static Result<bool> apply_wake_op(uptr address, u32 encoded_op)
+{
+    int op = static_cast<int>((encoded_op >> 28) & 7);
+    int cmp = static_cast<int>((encoded_op >> 24) & 15);
+    auto sign_extend = [](u32 value) { return static_cast<i32>(value << 20) >> 20; };
+    i32 oparg = sign_extend((encoded_op >> 12) & 0xfff);
+    i32 cmparg = sign_extend(encoded_op & 0xfff);
+    if (encoded_op & (8u << 28))
+        oparg = static_cast<i32>(1u << (oparg & 31));
+    if (op > 4 || cmp > 5)
+        return Error { ENOSYS };
+    u32 old;
+    TRY(copy_from_user(&old, address, sizeof(old)));
+    u32 value = old;
+    switch (op) {
+    case 0: value = static_cast<u32>(oparg); break;   // FUTEX_OP_SET
+    case 1: value = old + static_cast<u32>(oparg); break; // FUTEX_OP_ADD
+    case 2: value = old | static_cast<u32>(oparg); break; // FUTEX_OP_OR
+    case 3: value = old & ~static_cast<u32>(oparg); break; // FUTEX_OP_ANDN
+    case 4: value = old ^ static_cast<u32>(oparg); break; // FUTEX_OP_XOR
+    }
+    // FIXME: Linux does this read-modify-write atomically; a user thread on another hart
+    // could change the word in between.
+    TRY(copy_to_user(address, &value, sizeof(value)));
+    i32 before = static_cast<i32>(old);
+    switch (cmp) {
+    case 0: return before == cmparg;
+    case 1: return before != cmparg;
+    case 2: return before < cmparg;
+    case 3: return before <= cmparg;
+    case 4: return before > cmparg;
+    default: return before >= cmparg;
+    }
+}
+
+Result<int> futex_wake_op(uptr address, int count, uptr address2, int count2, u32 encoded_op, bool shared)
+{
+    TRY(key_for(address, shared));
+    TRY(key_for(address2, shared));
+    bool wake_second = TRY(apply_wake_op(address2, encoded_op));
+    int woken = TRY(futex_wake(address, count, FUTEX_BITSET_MATCH_ANY, shared));
+    if (wake_second)
+        woken += TRY(futex_wake(address2, count2, FUTEX_BITSET_MATCH_ANY, shared));
+    return woken;
+}
+
 } // namespace sk

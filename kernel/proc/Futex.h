@@ -19,5 +19,9 @@ constexpr u32 FUTEX_BITSET_MATCH_ANY = 0xffffffff;
 Result<void> futex_wait(uptr address, u32 expected, Deadline deadline, u32 bitset, bool shared);
 // FUTEX_WAKE(_BITSET): wakes up to count waiters whose bitset meets `bitset`; returns how many.
 Result<int> futex_wake(uptr address, int count, u32 bitset, bool shared);
+// FUTEX_WAKE_OP: applies the encoded operation to *address2, wakes up to count waiters of
+// address, and up to count2 of address2 when the old value of *address2 passes the encoded
+// comparison; returns how many it woke. ENOSYS for an unknown operation or comparison.
+Result<int> futex_wake_op(uptr address, int count, uptr address2, int count2, u32 encoded_op, bool shared);
 
 } // namespace sk

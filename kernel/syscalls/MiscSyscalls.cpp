@@ -181,10 +181,8 @@ static Result<long> sys_futex(const SyscallArguments& a)
         // waiters re-check their word, but slower).
         return TRY(futex_wake(address, 0x7fffffff, FUTEX_BITSET_MATCH_ANY, shared));
     case FUTEX_WAKE_OP:
-        // FIXME: the operation on *uaddr2 is not performed; both words' waiters are woken
-        // (they re-check their words).
-        return TRY(futex_wake(address, static_cast<int>(a.a2), FUTEX_BITSET_MATCH_ANY, shared))
-            + TRY(futex_wake(a.a4, static_cast<int>(a.a3), FUTEX_BITSET_MATCH_ANY, shared));
+        // uaddr2 = a4, the second count travels in the timeout argument, val3 = a5.
+        return TRY(futex_wake_op(address, static_cast<int>(a.a2), a.a4, static_cast<int>(a.a3), static_cast<u32>(a.a5), shared));
     default:
         return Error { ENOSYS };
     }

@@ -569,6 +569,36 @@ TEST(Futex, BitsetSelectsWaiters)
     EXPECT_EQ(which, 3);
 }
 
+TEST(Futex, WakeOpChangesTheSecondWordAndWakesByItsOldValue)
+{
+    auto wake_op = [](uint32_t* first, int count, uint32_t* second, int count2, uint32_t op) {
+        return futex(first, FUTEX_WAKE_OP_PRIVATE, uint32_t(count),
+            reinterpret_cast<const timespec*>(uintptr_t(count2)), second, op);
+    };
+    static uint32_t first, second;
+    first = 0;
+    second = 5;
+    EXPECT_EQ(wake_op(&first, 1, &second, 1, FUTEX_OP(FUTEX_OP_ADD, 3, FUTEX_OP_CMP_EQ, 5)), 0);
+    EXPECT_EQ(second, 8u) << "second += 3";
+    EXPECT_EQ(wake_op(&first, 1, &second, 1, FUTEX_OP(FUTEX_OP_OR | FUTEX_OP_OPARG_SHIFT, 4, FUTEX_OP_CMP_GT, 100)), 0);
+    EXPECT_EQ(second, 24u) << "second |= 1 << 4";
+    std::atomic<int> woken { 0 };
+    std::thread waiter([&] {
+        while (__atomic_load_n(&second, __ATOMIC_SEQ_CST) == 24)
+            futex(&second, FUTEX_WAIT_PRIVATE, 24);
+        ++woken;
+    });
+    sleep_ms(50);
+    // The comparison fails: the word changes but nobody on it is woken.
+    EXPECT_EQ(wake_op(&first, 1, &second, 1, FUTEX_OP(FUTEX_OP_XOR, 0, FUTEX_OP_CMP_NE, 24)), 0);
+    sleep_ms(20);
+    EXPECT_EQ(woken, 0);
+    EXPECT_EQ(wake_op(&first, 1, &second, 1, FUTEX_OP(FUTEX_OP_SET, 7, FUTEX_OP_CMP_LE, 24)), 1);
+    waiter.join();
+    EXPECT_EQ(second, 7u);
+    EXPECT_ERRNO(ENOSYS, wake_op(&first, 1, &second, 1, FUTEX_OP(7, 0, 0, 0)));
+}
+
 TEST(Futex, SharedFutexWorksAcrossProcesses)
 {
     auto* word = static_cast<uint32_t*>(mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
