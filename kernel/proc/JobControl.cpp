@@ -49,19 +49,37 @@ void stop_process_locked(Process& process, int signal)
     if (process.stopped || process.exiting)
         return;
     process.stopped = true;
-    process.stop_report = (signal << 8) | 0x7f;
-    notify_parent_of_stop_locked(process, CLD_STOPPED, signal);
-    // FIXME: the stop is reported at once; Linux waits until every thread has parked.
+    process.stop_signal = signal;
+    process.stop_complete = false;
+    ++process.stop_generation;
     for (auto& thread : process.threads)
         scheduler::interrupt(&thread);
+}
+
+// A stop is complete, and reported to the parent, once every thread has parked for it (a
+// thread that exits meanwhile no longer counts).
+void complete_stop_if_all_parked_locked(Process& process)
+{
+    if (!process.stopped || process.stop_complete)
+        return;
+    for (auto& thread : process.threads) {
+        if (thread.parked_stop != process.stop_generation)
+            return;
+    }
+    process.stop_complete = true;
+    process.stop_report = (process.stop_signal << 8) | 0x7f;
+    notify_parent_of_stop_locked(process, CLD_STOPPED, process.stop_signal);
 }
 
 void continue_process_locked(Process& process, bool report)
 {
     if (!process.stopped)
         return;
+    // A stop that was not complete ends without a word; a complete one is reported continued.
+    bool was_complete = process.stop_complete;
     process.stopped = false;
-    if (report) {
+    process.stop_complete = false;
+    if (report && was_complete) {
         process.stop_report = 0xffff;
         notify_parent_of_stop_locked(process, CLD_CONTINUED, SIGCONT);
     }
@@ -70,6 +88,8 @@ void continue_process_locked(Process& process, bool report)
 
 void park_while_stopped_locked(SpinlockGuard& guard, Process& process, Thread& thread)
 {
+    thread.parked_stop = process.stop_generation;
+    complete_stop_if_all_parked_locked(process);
     (void)process.stop_wait.wait_until(
         guard, [&] { return !process.stopped || thread.pending.has(SIGKILL) || process.pending.has(SIGKILL); }, {}, true);
 }

@@ -26,6 +26,8 @@ void stop_process_locked(Process& process, int signal);
 void continue_process_locked(Process& process, bool report);
 // Sleeps while the process is stopped; returns when it continues or is being killed.
 void park_while_stopped_locked(SpinlockGuard& guard, Process& process, Thread& thread);
+// A thread left the process (it exited): the stop may now be complete.
+void complete_stop_if_all_parked_locked(Process& process);
 
 // Wakes a parent's wait4/waitid and sends it SIGCHLD with `code` (CLD_STOPPED,
 // CLD_CONTINUED) unless its SIGCHLD action has SA_NOCLDSTOP.

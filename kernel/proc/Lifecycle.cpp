@@ -323,6 +323,8 @@ static bool become_zombie_locked(Process& process)
             process.exit_status = status_word;
         }
         process.thread_exit_wait.wake_all();
+        if (!last)
+            complete_stop_if_all_parked_locked(process);
     }
     if (last) {
         cancel_interval_timers(process);

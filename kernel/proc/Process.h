@@ -142,6 +142,11 @@ public:
     int exit_status { 0 };      // wait status word (as wait4 returns it)
     int stop_report { 0 };      // pending WUNTRACED/WCONTINUED report (status word), 0 = none
     bool stopped { false };     // a group stop is in effect (SIGSTOP & co. until SIGCONT)
+    // The stop in effect: its signal, its number (Thread::parked_stop says which stop a thread
+    // parked for), and whether every thread has parked (only then is it reported).
+    int stop_signal { 0 };
+    u64 stop_generation { 0 };
+    bool stop_complete { false };
     // CPU time: user_ns is what exited threads used; children_ns what reaped children (and
     // theirs) used, as getrusage(RUSAGE_CHILDREN) reports it.
     u64 user_ns { 0 }, children_ns { 0 };

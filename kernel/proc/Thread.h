@@ -63,6 +63,8 @@ public:
     // by the child itself, in its own address space, before it first returns to user mode)
     uptr clear_child_tid { 0 };
     uptr set_tid_on_start { 0 };
+    // The group stop (Process::stop_generation) this thread has parked for (JobControl).
+    u64 parked_stop { 0 };
     // set_robust_list: the head of the robust futex list glibc keeps (Linux's robust_list_head),
     // walked at exit so that waiters of a mutex this thread held learn it died.
     uptr robust_list { 0 };

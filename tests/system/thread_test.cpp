@@ -466,6 +466,42 @@ TEST(ThreadProcess, ExecWhileAnotherThreadIsBlockedInTheKernel)
     EXPECT_TRUE(exited_with(child.wait(), 11));
 }
 
+TEST(ThreadProcess, AStopHoldsEveryThreadOnceReported)
+{
+    auto* counters = static_cast<std::atomic<uint64_t>*>(
+        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    ASSERT_NE(counters, MAP_FAILED);
+    for (int i = 0; i < 4; ++i)
+        new (&counters[i]) std::atomic<uint64_t>(0);
+    Child child([counters] {
+        for (int i = 1; i < 4; ++i) {
+            std::thread([counters, i] {
+                for (;;)
+                    ++counters[i];
+            }).detach();
+        }
+        for (;;)
+            ++counters[0];
+        return 0;
+    });
+    ASSERT_TRUE(eventually([&] { return counters[1] > 0 && counters[2] > 0 && counters[3] > 0; }));
+    ASSERT_EQ(kill(child.pid(), SIGSTOP), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(child.pid(), &status, WUNTRACED), child.pid());
+    EXPECT_TRUE(WIFSTOPPED(status));
+    uint64_t before[4];
+    for (int i = 0; i < 4; ++i)
+        before[i] = counters[i];
+    sleep_ms(50);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(counters[i], before[i]) << "thread " << i << " still ran after the stop was reported";
+    ASSERT_EQ(kill(child.pid(), SIGCONT), 0);
+    EXPECT_TRUE(eventually([&] { return counters[1] > before[1] && counters[3] > before[3]; }));
+    kill(child.pid(), SIGKILL);
+    EXPECT_TRUE(signaled_with(child.wait(), SIGKILL));
+    munmap(counters, 4096);
+}
+
 TEST(ThreadProcess, ForkFromAThreadCopiesOnlyThatThread)
 {
     Child child([] {
