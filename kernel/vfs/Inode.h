@@ -64,6 +64,24 @@ constexpr bool mode_is_regular(u32 mode) { return mode_type(mode) == 0100000; }
 constexpr bool mode_is_symlink(u32 mode) { return mode_type(mode) == 0120000; }
 constexpr u8 directory_entry_type(u32 mode) { return static_cast<u8>(mode_type(mode) >> 12); }
 
+// setattr for in-memory metadata (pseudo-filesystem inodes): applies the masked fields,
+// keeping the file type. Size changes are the caller's to refuse or implement.
+inline void apply_attributes(InodeMetadata& metadata, const InodeAttributes& attributes)
+{
+    if (attributes.mask & InodeAttributes::Mode)
+        metadata.mode = (metadata.mode & 0170000) | (attributes.mode & 07777);
+    if (attributes.mask & InodeAttributes::Uid)
+        metadata.uid = attributes.uid;
+    if (attributes.mask & InodeAttributes::Gid)
+        metadata.gid = attributes.gid;
+    if (attributes.mask & InodeAttributes::Atime)
+        metadata.atime = attributes.atime;
+    if (attributes.mask & InodeAttributes::Mtime)
+        metadata.mtime = attributes.mtime;
+    if (attributes.mask & InodeAttributes::Ctime)
+        metadata.ctime = attributes.ctime;
+}
+
 // getdents callback: return false to stop (the caller's buffer is full).
 struct DirectoryEntryView {
     StringView name;

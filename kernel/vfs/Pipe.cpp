@@ -64,18 +64,7 @@ public:
         if (attributes.mask & InodeAttributes::Size)
             return Error { EINVAL };
         SpinlockGuard guard(m_lock);
-        if (attributes.mask & InodeAttributes::Mode)
-            m_metadata.mode = S_IFIFO | (attributes.mode & 07777);
-        if (attributes.mask & InodeAttributes::Uid)
-            m_metadata.uid = attributes.uid;
-        if (attributes.mask & InodeAttributes::Gid)
-            m_metadata.gid = attributes.gid;
-        if (attributes.mask & InodeAttributes::Atime)
-            m_metadata.atime = attributes.atime;
-        if (attributes.mask & InodeAttributes::Mtime)
-            m_metadata.mtime = attributes.mtime;
-        if (attributes.mask & InodeAttributes::Ctime)
-            m_metadata.ctime = attributes.ctime;
+        apply_attributes(m_metadata, attributes);
         return {};
     }
 
