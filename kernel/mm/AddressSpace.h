@@ -18,6 +18,7 @@ namespace sk {
 
 class OpenFile;
 enum class FaultAccess;
+enum class FaultResult;
 
 class AddressSpace : public RefCounted<AddressSpace> {
 public:
@@ -58,9 +59,9 @@ public:
     // Returns the new break, or the current one when the request cannot be met (Linux).
     uptr set_brk(uptr requested);
 
-    // A fault at address: true if a page was mapped (or made writable) and the access may be
-    // retried; false for an access outside any VMA or against its protection.
-    bool handle_fault(uptr address, FaultAccess access);
+    // A fault at address: Resolved if a page was mapped (or made writable) and the access
+    // may be retried; otherwise why not (see FaultResult).
+    FaultResult handle_fault(uptr address, FaultAccess access);
 
     // Bytes mapped and resident, for /proc.
     u64 virtual_size();
@@ -136,8 +137,9 @@ private:
     void update_entries(const Region& region);
     // Makes the page at page_address present with its region's permissions; for a write,
     // gives this space its own frame (copy-on-write). Returns the frame; EFAULT outside any
-    // region or against its protection (forced: the kernel's ptrace-like access, which may
-    // write any private page). May drop m_lock while a file page is read.
+    // region, EACCES against its protection (forced: the kernel's ptrace-like access, which
+    // may write any private page), ENXIO for a file page past the end of the file, or the
+    // error that kept the page from being had. May drop m_lock while a file page is read.
     Result<uptr> resolve_page(uptr page_address, FaultAccess access, bool forced);
     Result<void> fault_in_file_page(const Region& region, uptr page_address);
     template<typename Fn> Result<void> access_memory(uptr address, size_t length, bool write, Fn fn);

@@ -37,9 +37,12 @@ static bool access_allowed(u32 protection, FaultAccess access)
     return false;
 }
 
-// A private copy of one page of file (zero beyond EOF).
+// A private copy of one page of file; the part past the end of the file reads as zeroes.
+// ENXIO if the page lies wholly past the end (Linux raises SIGBUS there).
 static Result<uptr> read_file_page(OpenFile& file, u64 offset)
 {
+    if (offset >= file.inode()->metadata().size)
+        return Error { ENXIO };
     uptr frame = TRY(frames::allocate());
     auto* bytes = static_cast<u8*>(arch::phys_to_virt(frame));
     size_t done = 0;
@@ -50,7 +53,7 @@ static Result<uptr> read_file_page(OpenFile& file, u64 offset)
             return count.error();
         }
         if (count.value() == 0)
-            break; // beyond EOF: zero (Linux would raise SIGBUS past the last file page)
+            break; // the end of the file
         done += count.value();
     }
     memset(bytes + done, 0, page - done);
@@ -94,7 +97,7 @@ Result<uptr> AddressSpace::resolve_page(uptr page_address, FaultAccess access, b
             return Error { EFAULT };
         if (forced ? (access == FaultAccess::Write && region->is_shared_memory() && !(region->protection & Write))
                    : !access_allowed(region->protection, access))
-            return Error { EFAULT };
+            return Error { EACCES };
         Entry* entry = TRY(page_table::ensure_entry(m_root_physical, page_address));
         Entry bits = entry_permissions(region->protection);
         bool kernel_wrote = false;
@@ -136,23 +139,32 @@ Result<uptr> AddressSpace::resolve_page(uptr page_address, FaultAccess access, b
     }
 }
 
-bool AddressSpace::handle_fault(uptr address, FaultAccess access)
+FaultResult AddressSpace::handle_fault(uptr address, FaultAccess access)
 {
     if (address >= arch::user_space_end)
-        return false;
+        return FaultResult::NoMapping;
     MutexGuard guard(m_lock);
     // A fault is always taken in the active space; resolving it elsewhere would retry forever.
     if (!is_active())
-        return false;
+        return FaultResult::NoMapping;
     auto frame = resolve_page(align_down(address, page), access, false);
-    if (frame.is_error() && frame.error().code != EFAULT) {
+    if (!frame.is_error())
+        return FaultResult::Resolved;
+    switch (frame.error().code) {
+    case EFAULT:
+        return FaultResult::NoMapping;
+    case EACCES:
+        return FaultResult::Forbidden;
+    case ENXIO:
+        return FaultResult::BeyondFile;
+    default:
         static bool logged;
         if (!logged) {
             logged = true;
             kprintf("sockeye: cannot resolve a page fault at %#lx (errno %d)\n", address, frame.error().code);
         }
+        return FaultResult::Failed;
     }
-    return !frame.is_error();
 }
 
 template<typename Fn> Result<void> AddressSpace::access_memory(uptr address, size_t length, bool write, Fn fn)
@@ -164,7 +176,12 @@ template<typename Fn> Result<void> AddressSpace::access_memory(uptr address, siz
     while (done < length) {
         uptr current = address + done;
         uptr page_address = align_down(current, page);
-        uptr frame = TRY(resolve_page(page_address, write ? FaultAccess::Write : FaultAccess::Read, true));
+        auto frame_or_error = resolve_page(page_address, write ? FaultAccess::Write : FaultAccess::Read, true);
+        if (frame_or_error.is_error()) {
+            int code = frame_or_error.error().code;
+            return Error { code == EACCES || code == ENXIO ? EFAULT : code };
+        }
+        uptr frame = frame_or_error.value();
         size_t in_page = current - page_address;
         size_t chunk = min(page - in_page, length - done);
         fn(static_cast<u8*>(arch::phys_to_virt(frame)) + in_page, done, chunk);
@@ -193,15 +210,11 @@ void AddressSpace::set_kernel_thread_space(AddressSpace* space) { s_kernel_threa
 AddressSpace* AddressSpace::kernel_thread_space() { return s_kernel_thread_space.load(); }
 
 // Replaces the weak default in arch/riscv64/Trap.cpp.
-bool handle_user_page_fault(uptr address, FaultAccess access)
+FaultResult handle_user_page_fault(uptr address, FaultAccess access)
 {
     Process* process = scheduler::current()->process();
-    if (!process) {
-        AddressSpace* space = AddressSpace::kernel_thread_space();
-        return space && space->handle_fault(address, access);
-    }
-    RefPtr<AddressSpace> space = process->address_space_ref();
-    return space && space->handle_fault(address, access);
+    RefPtr<AddressSpace> space = process ? process->address_space_ref() : RefPtr(AddressSpace::kernel_thread_space());
+    return space ? space->handle_fault(address, access) : FaultResult::NoMapping;
 }
 
 } // namespace sk

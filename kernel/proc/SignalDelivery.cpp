@@ -377,10 +377,6 @@ void prepare_return_to_user(TrapFrame& frame)
 
 void handle_user_fault(TrapFrame&, int signal, int code, uptr address)
 {
-    // A fault on mapped memory is an access error (a write to a read-only page), not a
-    // missing mapping.
-    if (signal == SIGSEGV && code == SEGV_MAPERR && !Process::current().address_space().memory_key(address).is_error())
-        code = SEGV_ACCERR;
     SignalInfo info;
     info.signal = signal;
     info.code = code;

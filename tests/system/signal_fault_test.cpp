@@ -212,6 +212,13 @@ TEST(Fault, SigbusBeyondTheEndOfAMappedFile)
     EXPECT_EQ(g_info.si_signo, SIGBUS);
     EXPECT_EQ(g_info.si_code, BUS_ADRERR);
     EXPECT_EQ(g_info.si_addr, static_cast<char*>(map) + 4096);
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    errno = 0;
+    EXPECT_EQ(write(pipe_fds[1], const_cast<char*>(bytes) + 4096, 1), -1) << "a syscall reading that page";
+    EXPECT_EQ(errno, EFAULT);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
     munmap(map, 8192);
 }
 

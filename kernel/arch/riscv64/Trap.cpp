@@ -17,7 +17,7 @@ extern "C" void trap_entry();
 namespace sk {
 
 __attribute__((weak)) void handle_syscall(TrapFrame& frame) { frame.a(0) = -38; } // ENOSYS
-__attribute__((weak)) bool handle_user_page_fault(uptr, FaultAccess) { return false; }
+__attribute__((weak)) FaultResult handle_user_page_fault(uptr, FaultAccess) { return FaultResult::NoMapping; }
 __attribute__((weak)) void handle_user_fault(TrapFrame& frame, int, int, uptr)
 {
     kernel_fault(frame, "user fault with no process layer");
@@ -41,6 +41,24 @@ static FaultAccess access_of(u64 cause)
     if (cause == riscv::EXC_INSTRUCTION_PAGE_FAULT || cause == riscv::EXC_INSTRUCTION_ACCESS)
         return FaultAccess::Execute;
     return FaultAccess::Read;
+}
+
+static void handle_user_page_fault_result(TrapFrame& frame, FaultResult result)
+{
+    switch (result) {
+    case FaultResult::Resolved:
+        break;
+    case FaultResult::NoMapping:
+        handle_user_fault(frame, SIGSEGV, SEGV_MAPERR, frame.stval);
+        break;
+    case FaultResult::Forbidden:
+        handle_user_fault(frame, SIGSEGV, SEGV_ACCERR, frame.stval);
+        break;
+    case FaultResult::BeyondFile:
+    case FaultResult::Failed:
+        handle_user_fault(frame, SIGBUS, BUS_ADRERR, frame.stval);
+        break;
+    }
 }
 
 static void handle_interrupt(TrapFrame& frame)
@@ -67,8 +85,7 @@ static void handle_user_exception(TrapFrame& frame)
     case riscv::EXC_LOAD_PAGE_FAULT:
     case riscv::EXC_STORE_PAGE_FAULT:
         arch::enable_interrupts();
-        if (!handle_user_page_fault(frame.stval, access_of(cause)))
-            handle_user_fault(frame, SIGSEGV, SEGV_MAPERR, frame.stval);
+        handle_user_page_fault_result(frame, handle_user_page_fault(frame.stval, access_of(cause)));
         break;
     case riscv::EXC_INSTRUCTION_ACCESS:
     case riscv::EXC_LOAD_ACCESS:
@@ -101,7 +118,8 @@ static void handle_kernel_exception(TrapFrame& frame)
     if (in_user_access && (page_fault || cause == riscv::EXC_LOAD_ACCESS || cause == riscv::EXC_STORE_ACCESS)) {
         if (page_fault && frame.stval < arch::user_space_end && (frame.sstatus & riscv::SSTATUS_SPIE))
             arch::enable_interrupts();
-        if (page_fault && frame.stval < arch::user_space_end && handle_user_page_fault(frame.stval, access_of(cause)))
+        if (page_fault && frame.stval < arch::user_space_end
+            && handle_user_page_fault(frame.stval, access_of(cause)) == FaultResult::Resolved)
             return;
         arch::disable_interrupts();
         frame.sepc = reinterpret_cast<uptr>(user_access_fault);
