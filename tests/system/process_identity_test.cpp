@@ -331,6 +331,71 @@ TEST(Misc, UnameSaysLinuxOnRiscv64)
     EXPECT_GT(strlen(name.nodename), 0u);
 }
 
+// riscv_hwprobe(2), which glibc asks at startup (qemu-user 7.2 does not know it).
+namespace {
+struct HwprobePair {
+    int64_t key;
+    uint64_t value;
+};
+constexpr long nr_riscv_hwprobe = 258;
+constexpr int64_t key_base_behavior = 3, key_ima_ext_0 = 4, key_highest_virt_address = 7, key_time_csr_freq = 8;
+constexpr uint64_t ima_fd = 1, ima_c = 2, ext_zbb = 1 << 4;
+
+long hwprobe(HwprobePair* pairs, size_t count, size_t cpuset_size = 0, void* cpus = nullptr, unsigned flags = 0)
+{
+    return syscall(nr_riscv_hwprobe, pairs, count, cpuset_size, cpus, flags);
+}
+} // namespace
+
+TEST(Misc, HwprobeDescribesTheHartThisProgramRunsOn)
+{
+    HwprobePair pairs[] = { { key_base_behavior, 7 }, { key_ima_ext_0, 7 }, { key_highest_virt_address, 7 },
+        { key_time_csr_freq, 7 }, { 1000, 7 } };
+    long result = hwprobe(pairs, 5);
+    if (result == -1 && errno == ENOSYS && under_qemu_user())
+        GTEST_SKIP() << "qemu-user 7.2 has no riscv_hwprobe";
+    ASSERT_EQ(result, 0) << strerror(errno);
+    EXPECT_EQ(pairs[0].key, key_base_behavior);
+    EXPECT_EQ(pairs[0].value, 1u) << "RISCV_HWPROBE_BASE_BEHAVIOR_IMA";
+    // This program is rv64gc: the hart it runs on has F, D and C.
+    EXPECT_EQ(pairs[1].value & (ima_fd | ima_c), ima_fd | ima_c);
+    int on_stack = 0;
+    EXPECT_GE(pairs[2].value, reinterpret_cast<uint64_t>(&on_stack));
+    EXPECT_GT(pairs[3].value, 0u);
+    EXPECT_EQ(pairs[4].key, -1) << "an unknown key is cleared to -1";
+    EXPECT_EQ(pairs[4].value, 0u);
+    if (pairs[1].value & ext_zbb) {
+        // Zbb is reported: its andn must execute (a wrong report would be SIGILL here).
+        unsigned long out, a = 0b1100, b = 0b1010;
+        asm volatile(".insn r 0x33, 7, 0x20, %0, %1, %2" : "=r"(out) : "r"(a), "r"(b));
+        EXPECT_EQ(out, 0b0100u);
+    }
+}
+
+TEST(Misc, HwprobeRejectsBadArguments)
+{
+    HwprobePair pair { key_base_behavior, 0 };
+    if (hwprobe(&pair, 1) == -1 && errno == ENOSYS && under_qemu_user())
+        GTEST_SKIP() << "qemu-user 7.2 has no riscv_hwprobe";
+    EXPECT_EQ(hwprobe(nullptr, 0), 0) << "no pairs asked, nothing read";
+    errno = 0;
+    EXPECT_EQ(hwprobe(&pair, 1, 0, nullptr, 4), -1);
+    EXPECT_EQ(errno, EINVAL) << "unknown flags";
+    errno = 0;
+    EXPECT_EQ(hwprobe(reinterpret_cast<HwprobePair*>(8), 1), -1);
+    EXPECT_EQ(errno, EFAULT);
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    errno = 0;
+    EXPECT_EQ(hwprobe(&pair, 1, sizeof(cpus), &cpus), -1);
+    EXPECT_EQ(errno, EINVAL) << "an empty CPU set";
+    CPU_SET(0, &cpus);
+    EXPECT_EQ(hwprobe(&pair, 1, sizeof(cpus), &cpus), 0);
+    errno = 0;
+    EXPECT_EQ(hwprobe(&pair, 1, sizeof(cpus), reinterpret_cast<void*>(8)), -1);
+    EXPECT_EQ(errno, EFAULT);
+}
+
 TEST(Misc, SysinfoDescribesTheMachine)
 {
     struct sysinfo info {};

@@ -1,5 +1,5 @@
-// Extracts memory, reserved regions, bootargs, timebase, UART, PLIC, the test device, the RTC
-// and every virtio-mmio slot from the device tree.
+// Extracts memory, reserved regions, bootargs, timebase, the harts' ISA, UART, PLIC, the test
+// device, the RTC and every virtio-mmio slot from the device tree.
 #include <arch/riscv64/Platform.h>
 #include <lib/DeviceTree.h>
 #include <string.h>
@@ -35,6 +35,8 @@ public:
             u64 hz;
             if (property.read_cells(0, property.length >= 8 ? 2 : 1, hz))
                 m_platform.timebase_hz = hz;
+        } else if (node.depth == 2 && node.base_name() == "cpu" && property.name == "riscv,isa") {
+            add_hart_isa(riscv_isa::parse(property.as_string()));
         } else if (property.name == "reg" && node.parent) {
             u64 base, size = 0;
             u32 ac = node.parent->address_cells, sc = node.parent->size_cells;
@@ -82,6 +84,17 @@ public:
     }
 
 private:
+    void add_hart_isa(const riscv_isa::Extensions& hart)
+    {
+        auto& common = m_platform.isa;
+        if (m_platform.isa_harts++ == 0) {
+            common = hart;
+            return;
+        }
+        common.base_ima = common.base_ima && hart.base_ima;
+        common.ima_ext_0 &= hart.ima_ext_0;
+    }
+
     enum class Compat { None, Uart, Plic, Test, Virtio, Rtc };
     Platform& m_platform;
     Compat m_compatible { Compat::None };

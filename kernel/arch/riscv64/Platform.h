@@ -2,6 +2,7 @@
 #pragma once
 
 #include <lib/Result.h>
+#include <lib/RiscvIsa.h>
 #include <lib/Types.h>
 
 namespace sk {
@@ -27,6 +28,9 @@ struct Platform {
     size_t reserved_count { 0 };
     char bootargs[1024] {};
     u64 timebase_hz { 0 };
+    // What every hart's riscv,isa has in common (all harts are alike on QEMU virt).
+    riscv_isa::Extensions isa;
+    size_t isa_harts { 0 };
     MmioDevice uart;
     MmioDevice plic;
     MmioDevice test_device; // sifive,test0: power-off with an exit code
