@@ -92,7 +92,8 @@ static void mount_virtual(const char* path, Result<RefPtr<FileSystem>> created, 
         kprintf("mount: %s on %s: mount point missing (errno %d)\n", fs->name(), path, mount_point.error().code);
         return;
     }
-    auto result = vfs.mount(fs, mount_point.release_value());
+    // The source a boot script would give (mount -t tmpfs tmpfs /tmp): the type's name.
+    auto result = vfs.mount(fs, StringView(fs->name()), mount_point.release_value());
     if (result.is_error()) {
         kprintf("mount: %s on %s failed (errno %d)\n", fs->name(), path, result.error().code);
         return;
@@ -157,7 +158,7 @@ void bring_up()
 
     if (VirtualFileSystem::initialize().is_error())
         fail("out of memory", ENOMEM);
-    if (auto result = VirtualFileSystem::the().mount_root(root); result.is_error())
+    if (auto result = VirtualFileSystem::the().mount_root(root, StringView("/dev/root")); result.is_error())
         fail("mount_root", result.error().code);
     auto stats = root->stats();
     if (!stats.is_error()) {
@@ -176,8 +177,8 @@ Result<void> sync_all()
     if (!s_mounted)
         return {};
     Result<void> first;
-    VirtualFileSystem::the().for_each_mount([&](FileSystem& fs, Custody*, u32) {
-        auto result = fs.sync();
+    VirtualFileSystem::the().for_each_mount([&](const MountEntry& mount) {
+        auto result = mount.fs.sync();
         if (result.is_error() && !first.is_error())
             first = result.error();
     });

@@ -69,7 +69,7 @@ int status_to_exit_code(int status)
 static heap::Stats heap_without_caches()
 {
     sync_all_filesystems();
-    VirtualFileSystem::the().for_each_mount([](FileSystem& fs, Custody*, u32) { fs.drop_caches(); });
+    VirtualFileSystem::the().for_each_mount([](const MountEntry& mount) { mount.fs.drop_caches(); });
     return heap::stats();
 }
 

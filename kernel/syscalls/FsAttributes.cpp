@@ -241,7 +241,7 @@ REGISTER_SYSCALL(__NR_fdatasync, sys_fdatasync);
 static Result<long> sys_sync(const SyscallArguments&)
 {
     // sync(2) cannot fail; a filesystem's write error is its own to report (fsync).
-    VirtualFileSystem::the().for_each_mount([](FileSystem& fs, Custody*, u32) { (void)fs.sync(); });
+    VirtualFileSystem::the().for_each_mount([](const MountEntry& mount) { (void)mount.fs.sync(); });
     return 0;
 }
 REGISTER_SYSCALL(__NR_sync, sys_sync);
@@ -265,9 +265,9 @@ static Result<void> copy_statfs_to_user(uptr user, FileSystem& fs)
 {
     auto stats = TRY(fs.stats());
     u32 mount_flags = 0;
-    VirtualFileSystem::the().for_each_mount([&](FileSystem& mounted, Custody*, u32 flags) {
-        if (&mounted == &fs)
-            mount_flags = flags;
+    VirtualFileSystem::the().for_each_mount([&](const MountEntry& mount) {
+        if (&mount.fs == &fs)
+            mount_flags = mount.flags;
     });
     struct statfs out;
     memset(&out, 0, sizeof out);

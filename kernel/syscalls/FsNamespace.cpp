@@ -192,7 +192,7 @@ REGISTER_SYSCALL(__NR_getcwd, sys_getcwd);
 
 // --- mount(2) and umount2(2) ---
 
-// A short user string (mount's type and data). EFAULT, or ENAMETOOLONG past one page.
+// A short user string (mount's type, source and data). EFAULT, or ENAMETOOLONG past one page.
 static Result<KString> copy_short_string(uptr user)
 {
     char* buffer = new (std::nothrow) char[4096];
@@ -285,12 +285,19 @@ static Result<RefPtr<FileSystem>> create_tmpfs(StringView options)
 
 static Result<long> sys_mount(const SyscallArguments& a)
 {
+    uptr user_source = a.a0;
     uptr user_type = a.a2;
     u64 flags = a.a3;
     uptr user_data = a.a4;
     KString type;
     if (user_type)
         type = TRY(copy_short_string(user_type));
+    // The source is kept as given and shown by /proc/mounts; without one Linux shows "none".
+    KString source;
+    if (user_source)
+        source = TRY(copy_short_string(user_source));
+    else
+        source = TRY(KString::try_create(StringView("none")));
     KString data;
     if (user_data)
         data = TRY(copy_short_string(user_data));
@@ -322,7 +329,7 @@ static Result<long> sys_mount(const SyscallArguments& a)
     // but not enforced.
     u32 kept = static_cast<u32>(flags
         & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_NOATIME | MS_NODIRATIME | MS_RELATIME));
-    TRY(VirtualFileSystem::the().mount(std::move(fs), std::move(mount_point), kept));
+    TRY(VirtualFileSystem::the().mount(std::move(fs), source.view(), std::move(mount_point), kept));
     return 0;
 }
 REGISTER_SYSCALL(__NR_mount, sys_mount);

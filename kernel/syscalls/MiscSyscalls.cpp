@@ -191,7 +191,7 @@ REGISTER_SYSCALL(__NR_futex, sys_futex);
 
 void sync_all_filesystems()
 {
-    VirtualFileSystem::the().for_each_mount([](FileSystem& fs, Custody*, u32) { (void)fs.sync(); });
+    VirtualFileSystem::the().for_each_mount([](const MountEntry& mount) { (void)mount.fs.sync(); });
 }
 
 static Result<long> sys_reboot(const SyscallArguments& a)

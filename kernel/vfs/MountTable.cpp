@@ -1,7 +1,8 @@
 // MountTable: which filesystem covers which directory. A mount records the covered inode
 // (host) and the mounted root; the host inode is flagged so the walk only searches the table
 // at mount points. A directory may be mounted on more than once: the newest mount is the
-// visible one (its root is itself flagged when something is mounted on top of it).
+// visible one (its root is itself flagged when something is mounted on top of it). Each mount
+// owns a copy of its source string, as Linux's mnt_devname.
 #include <new>
 #include <vfs/Permission.h>
 #include <vfs/VirtualFileSystem.h>
@@ -28,42 +29,45 @@ VirtualFileSystem& VirtualFileSystem::the()
     return *s_the;
 }
 
-Result<void> VirtualFileSystem::mount_root(RefPtr<FileSystem> fs)
+Result<void> VirtualFileSystem::mount_root(RefPtr<FileSystem> fs, StringView source)
 {
     VERIFY(fs);
+    auto source_copy = TRY(KString::try_create(source));
     MutexGuard guard(m_mount_lock);
     if (m_root_custody)
         return Error { EBUSY };
     RefPtr<Inode> root = fs->root();
     auto custody = TRY(Custody::try_create(nullptr, StringView(""), root));
-    TRY(m_mounts.try_append(Mount { fs, nullptr, root, nullptr, 0 }));
+    TRY(m_mounts.try_append(Mount { fs, nullptr, root, nullptr, 0, std::move(source_copy) }));
     m_root_custody = custody;
     return {};
 }
 
-Result<void> VirtualFileSystem::mount(RefPtr<FileSystem> fs, RefPtr<Custody> mount_point, u32 flags)
+Result<void> VirtualFileSystem::mount(RefPtr<FileSystem> fs, StringView source, RefPtr<Custody> mount_point, u32 flags)
 {
     VERIFY(fs && mount_point);
     Inode& host = mount_point->inode();
     if (!host.is_directory())
         return Error { ENOTDIR };
+    auto source_copy = TRY(KString::try_create(source));
     RefPtr<Inode> root = fs->root();
     MutexGuard guard(m_mount_lock);
     for (auto& mount : m_mounts) {
         if (mount.fs == fs)
             return Error { EBUSY }; // one mount per instance (no bind mounts yet)
     }
-    TRY(m_mounts.try_append(Mount { fs, RefPtr<Inode>(host), root, mount_point, flags }));
+    TRY(m_mounts.try_append(Mount { fs, RefPtr<Inode>(host), root, mount_point, flags, std::move(source_copy) }));
     host.set_mount_point(true);
     return {};
 }
 
-Result<void> VirtualFileSystem::mount(RefPtr<FileSystem> fs, Custody& base, StringView path, const Credentials& credentials, u32 flags)
+Result<void> VirtualFileSystem::mount(
+    RefPtr<FileSystem> fs, StringView source, Custody& base, StringView path, const Credentials& credentials, u32 flags)
 {
     if (!credentials.is_superuser())
         return Error { EPERM };
     auto mount_point = TRY(resolve(base, path, credentials, FollowLastSymlink));
-    return mount(std::move(fs), std::move(mount_point), flags);
+    return mount(std::move(fs), source, std::move(mount_point), flags);
 }
 
 Result<void> VirtualFileSystem::umount(Custody& base, StringView path, const Credentials& credentials)

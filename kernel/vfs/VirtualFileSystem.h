@@ -17,6 +17,7 @@
 #pragma once
 
 #include <linux/fcntl.h> // the AT_* flags the operations take
+#include <lib/KString.h>
 #include <lib/RefPtr.h>
 #include <lib/Result.h>
 #include <lib/StringView.h>
@@ -57,6 +58,14 @@ struct FileStat {
     Timespec atime, mtime, ctime;
 };
 
+// One entry of the mount table as for_each_mount shows it.
+struct MountEntry {
+    FileSystem& fs;
+    Custody* mount_point; // where it is mounted; null for the root mount
+    u32 flags;            // the MS_* flags mount(2) recorded
+    StringView source;    // mount(2)'s source ("none" when it got none), as /proc/mounts shows it
+};
+
 // The outcome of walking a path up to its last component.
 struct PathResolution {
     RefPtr<Custody> parent;  // the directory holding the last component; null for "/"
@@ -86,23 +95,26 @@ public:
     static VirtualFileSystem& the();
 
     // --- mounts ---
-    Result<void> mount_root(RefPtr<FileSystem> fs);
+    // Every mount keeps the source it was given (a device path, or any word for the virtual
+    // filesystems); it is only shown (/proc/mounts), never interpreted here.
+    Result<void> mount_root(RefPtr<FileSystem> fs, StringView source);
     RefPtr<Custody> root_custody() const { return m_root_custody; }
     // Mounts fs on the directory the custody names (the kernel at boot; no permission check).
-    Result<void> mount(RefPtr<FileSystem> fs, RefPtr<Custody> mount_point, u32 flags = 0);
+    Result<void> mount(RefPtr<FileSystem> fs, StringView source, RefPtr<Custody> mount_point, u32 flags = 0);
     // mount(2): only the superuser (EPERM); the mount point must be a directory (ENOTDIR).
-    Result<void> mount(RefPtr<FileSystem> fs, Custody& base, StringView path, const Credentials& credentials, u32 flags = 0);
+    Result<void> mount(RefPtr<FileSystem> fs, StringView source, Custody& base, StringView path,
+        const Credentials& credentials, u32 flags = 0);
     // umount(2): path names a mounted root. EINVAL if it is not one, EBUSY for the root or
     // while anything is mounted below it.
     Result<void> umount(Custody& base, StringView path, const Credentials& credentials);
-    // Calls fn(FileSystem&, Custody* mount_point (null for the root mount), u32 flags) for each
-    // mount in mount order (for /proc/mounts and sync).
+    // Calls fn(const MountEntry&) for each mount in mount order (for /proc/mounts, statfs
+    // and sync), with the mount table locked.
     template<typename Fn>
     void for_each_mount(Fn fn)
     {
         MutexGuard guard(m_mount_lock);
         for (auto& mount : m_mounts)
-            fn(*mount.fs, mount.mount_point.ptr(), mount.flags);
+            fn(MountEntry { *mount.fs, mount.mount_point.ptr(), mount.flags, mount.source.view() });
     }
 
     // --- path walk ---
@@ -162,6 +174,7 @@ private:
         RefPtr<Inode> root;             // fs's root inode
         RefPtr<Custody> mount_point;    // where it was mounted (null for the root mount)
         u32 flags { 0 };
+        KString source;
     };
 
     RefPtr<Inode> cross_mounts(RefPtr<Inode> inode);

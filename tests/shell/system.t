@@ -150,7 +150,6 @@ Sockeye does not have yet.)
   $ rm /root/synced; rmdir /tmp/m
 
 ## mount(2) keeps the source it was given (/proc/mounts, df)
-  % xfail Sockeye's /proc/mounts names a tmpfs "tmpfs" whatever source mount(2) got (kernel/vfs, kernel/syscalls/FsNamespace.cpp)
   $ mkdir -p /tmp/m && mount -t tmpfs -o size=1m none /tmp/m && grep /tmp/m /proc/mounts | cut -d' ' -f1-3
   none /tmp/m tmpfs
   $ df /tmp/m | tail -n 1 | awk '{print $1, $6}'

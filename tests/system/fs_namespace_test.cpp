@@ -335,6 +335,45 @@ TEST(FsMount, TmpfsMountAndUmount)
     EXPECT_TRUE(exited_with(status, 0)) << status;
 }
 
+// The first field of the /proc/mounts line for mount point, or "" when it is not listed.
+static std::string mounts_source_of(const std::string& point)
+{
+    std::string mounts = read_file("/proc/mounts");
+    size_t start = 0;
+    while (start < mounts.size()) {
+        size_t end = mounts.find('\n', start);
+        if (end == std::string::npos)
+            end = mounts.size();
+        std::string line = mounts.substr(start, end - start);
+        size_t space = line.find(' ');
+        if (space != std::string::npos && line.compare(space + 1, point.size() + 1, point + " ") == 0)
+            return line.substr(0, space);
+        start = end + 1;
+    }
+    return "";
+}
+
+// /proc/mounts shows the source mount(2) was given, with space, tab, newline and backslash
+// in octal, and "none" when it got no source at all.
+TEST(FsMount, ProcMountsShowsTheSource)
+{
+    ScratchDir dir("/var", "fs_mount");
+    std::string point = dir / "mnt";
+    ASSERT_EQ(mkdir(point.c_str(), 0755), 0);
+    if (mount("my src\\x", point.c_str(), "tmpfs", 0, nullptr) != 0) {
+        if (errno == EPERM && getuid() == 0)
+            GTEST_SKIP() << "mount is not permitted to this (containerized) host's root";
+        FAIL() << "mount: " << strerror(errno);
+    }
+    EXPECT_EQ(mounts_source_of(point), "my\\040src\\134x");
+    ASSERT_EQ(umount2(point.c_str(), 0), 0) << strerror(errno);
+    ASSERT_EQ(mount(nullptr, point.c_str(), "tmpfs", 0, nullptr), 0) << strerror(errno);
+    EXPECT_EQ(mounts_source_of(point), "none");
+    ASSERT_EQ(umount2(point.c_str(), 0), 0) << strerror(errno);
+    EXPECT_EQ(mounts_source_of(point), "");
+    EXPECT_ERRNO(EFAULT, mount(reinterpret_cast<const char*>(1), point.c_str(), "tmpfs", 0, nullptr));
+}
+
 TEST(FsMount, ProcMount)
 {
     ScratchDir dir("/var", "fs_mount");

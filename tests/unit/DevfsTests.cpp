@@ -16,7 +16,7 @@ protected:
         VfsTest::SetUp();
         mkdir("/dev");
         devfs = MUST(DevFileSystem::try_create());
-        MUST(vfs.mount(devfs, root(), "/dev", Credentials::root()));
+        MUST(vfs.mount(devfs, "devtmpfs", root(), "/dev", Credentials::root()));
     }
     RefPtr<DevFileSystem> devfs;
 };

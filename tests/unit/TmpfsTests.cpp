@@ -99,7 +99,7 @@ TEST_F(Tmpfs, PageBudgetGivesENOSPC)
 {
     auto small = MUST(TmpfsFileSystem::try_create(0755, 0, 0, 2 * tmpfs_page_size));
     mkdir("/small");
-    MUST(vfs.mount(small, root(), "/small", Credentials::root()));
+    MUST(vfs.mount(small, "small", root(), "/small", Credentials::root()));
     auto file = open("/small/file", O_RDWR | O_CREAT);
     std::string data(3 * tmpfs_page_size, 'd');
     // A partial write reports what fit; the next one fails.

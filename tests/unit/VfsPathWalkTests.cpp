@@ -165,7 +165,7 @@ TEST_F(VfsPathWalk, MountsAndDotDotAcrossThem)
     mkdir("/mnt");
     mkdir("/mnt/hidden");
     auto second = MUST(TmpfsFileSystem::try_create(0755));
-    MUST(vfs.mount(second, root(), "/mnt", Credentials::root()));
+    MUST(vfs.mount(second, "second", root(), "/mnt", Credentials::root()));
     EXPECT_ERRNO(vfs.resolve(root(), "/mnt/hidden", Credentials::root()), ENOENT);
     mkdir("/mnt/sub");
     write_file("/mnt/sub/file", "on the mount");
@@ -183,7 +183,13 @@ TEST_F(VfsPathWalk, MountsAndDotDotAcrossThem)
 
     // Busy while something is mounted below; the covered directory cannot be removed.
     auto third = MUST(TmpfsFileSystem::try_create(0755));
-    MUST(vfs.mount(third, root(), "/mnt/sub", Credentials::root()));
+    MUST(vfs.mount(third, "third", root(), "/mnt/sub", Credentials::root()));
+    // Each mount keeps the source it was given, in mount order (what /proc/mounts lists).
+    std::string sources;
+    vfs.for_each_mount([&](const MountEntry& mount) {
+        sources += std::string(mount.source.chars(), mount.source.length()) + " ";
+    });
+    EXPECT_EQ(sources, "rootfs second third ");
     EXPECT_ERRNO(vfs.umount(root(), "/mnt", Credentials::root()), EBUSY);
     EXPECT_ERRNO(vfs.rmdir(root(), "/mnt/sub", Credentials::root()), EBUSY);
     EXPECT_ERRNO(vfs.rmdir(root(), "/mnt", Credentials::root()), EBUSY);
@@ -202,7 +208,7 @@ TEST_F(VfsPathWalk, RenameAndLinkAcrossMountsAreEXDEV)
     mkdir("/mnt");
     write_file("/file", "x");
     auto second = MUST(TmpfsFileSystem::try_create(0755));
-    MUST(vfs.mount(second, root(), "/mnt", Credentials::root()));
+    MUST(vfs.mount(second, "second", root(), "/mnt", Credentials::root()));
     EXPECT_ERRNO(vfs.rename(root(), "/file", root(), "/mnt/file", Credentials::root()), EXDEV);
     EXPECT_ERRNO(vfs.link(root(), "/file", root(), "/mnt/file", Credentials::root()), EXDEV);
     EXPECT_ERRNO(vfs.rename(root(), "/mnt", root(), "/elsewhere", Credentials::root()), EBUSY); // a mount point

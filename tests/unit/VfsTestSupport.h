@@ -54,7 +54,7 @@ protected:
     void SetUp() override
     {
         root_fs = MUST(TmpfsFileSystem::try_create(0755));
-        MUST(vfs.mount_root(root_fs));
+        MUST(vfs.mount_root(root_fs, "rootfs"));
     }
 
     Custody& root() { return *vfs.root_custody(); }

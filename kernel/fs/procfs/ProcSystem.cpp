@@ -17,7 +17,8 @@ Result<void> generate_meminfo(ProcText& text)
     auto memory = frames::stats();
     auto heap = heap::stats();
     u64 buffers = 0, cached = 0;
-    VirtualFileSystem::the().for_each_mount([&](FileSystem& fs, Custody*, u32) {
+    VirtualFileSystem::the().for_each_mount([&](const MountEntry& mount) {
+        FileSystem& fs = mount.fs;
         if (strcmp(fs.name(), "ext2") == 0) {
             buffers += static_cast<Ext2FileSystem&>(fs).cache_stats().bytes();
         } else if (strcmp(fs.name(), "tmpfs") == 0) {
@@ -45,11 +46,11 @@ Result<void> generate_meminfo(ProcText& text)
     return text.status();
 }
 
-// Linux's /proc/mounts escapes space, tab, newline and backslash in paths as octal.
-static void append_escaped(ProcText& text, const char* path)
+// Linux's /proc/mounts escapes space, tab, newline and backslash in sources and paths as octal.
+static void append_escaped(ProcText& text, StringView string)
 {
-    for (const char* p = path; *p; ++p) {
-        char c = *p;
+    for (size_t i = 0; i < string.length(); ++i) {
+        char c = string[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\\')
             text.append("\\%03o", static_cast<unsigned>(static_cast<u8>(c)));
         else
@@ -59,22 +60,17 @@ static void append_escaped(ProcText& text, const char* path)
 
 Result<void> generate_mounts(ProcText& text)
 {
-    VirtualFileSystem::the().for_each_mount([&](FileSystem& fs, Custody* mount_point, u32) {
+    VirtualFileSystem::the().for_each_mount([&](const MountEntry& mount) {
         char path[256];
-        if (!mount_point) {
+        if (!mount.mount_point) {
             memcpy(path, "/", 2);
-        } else if (mount_point->absolute_path(path, sizeof(path)).is_error()) {
+        } else if (mount.mount_point->absolute_path(path, sizeof(path)).is_error()) {
             return; // FIXME: mount points deeper than 255 bytes are not listed
         }
-        const char* name = fs.name();
-        const char* source = name;
-        if (strcmp(name, "ext2") == 0)
-            source = "/dev/root";
-        else if (strcmp(name, "devtmpfs") == 0)
-            source = "devtmpfs";
-        text.append("%s ", source);
-        append_escaped(text, path);
-        text.append(" %s %s 0 0\n", name, fs.is_read_only() ? "ro" : "rw");
+        append_escaped(text, mount.source);
+        text.append_bytes(" ", 1);
+        append_escaped(text, StringView(path));
+        text.append(" %s %s 0 0\n", mount.fs.name(), mount.fs.is_read_only() ? "ro" : "rw");
     });
     return text.status();
 }
