@@ -10,9 +10,11 @@
 // RefPtr; the last reference drops the object; an unlinked inode's storage is freed by its
 // filesystem when the last reference goes.
 //
-// Locking: m_lock (a sleeping Mutex) serializes operations on this inode in the filesystem;
-// the VFS takes no inode locks itself. Directory operations that touch two directories
-// (rename) are serialized by the filesystem.
+// Locking: the filesystem serializes operations on its inodes itself. The VFS takes one inode
+// lock, write_lock(), around every write and truncate through an open file (Linux's i_rwsem
+// for writers): an O_APPEND write finds the end and writes there in one step, and writes
+// through different open files never interleave. Directory operations that touch two
+// directories (rename) are serialized by the filesystem.
 #pragma once
 
 #include <lib/RefPtr.h>
@@ -145,6 +147,8 @@ public:
     virtual Result<void> setattr(const InodeAttributes& attributes) = 0;
     virtual Result<void> sync() { return {}; }
 
+    Mutex& write_lock() { return m_write_lock; }
+
     // Mount bookkeeping, maintained by the mount table only.
     bool is_mount_point() const { return m_mount_point; }
     void set_mount_point(bool value) { m_mount_point = value; }
@@ -155,6 +159,7 @@ protected:
     RefPtr<FileSystem> m_fs;
     u64 m_ino;
     bool m_mount_point { false };
+    Mutex m_write_lock;
 };
 
 } // namespace sk

@@ -37,10 +37,13 @@ Result<size_t> InodeFile::read_at(OpenFile& file, u64 offset, const IoBuffer& bu
     return inode->read_at(offset, buffer, length);
 }
 
-Result<size_t> InodeFile::write_at(OpenFile& file, u64 offset, const IoBuffer& buffer, size_t length)
+// A write with the inode's write lock held. An O_APPEND file is written at its end whatever
+// offset was asked (pwrite too: Linux's documented behaviour); offset says where it went.
+static Result<size_t> write_locked(OpenFile& file, u64& offset, const IoBuffer& buffer, size_t length)
 {
     Inode* inode = file.inode();
-    VERIFY(inode);
+    if (file.flags() & O_APPEND)
+        offset = inode->metadata().size;
     if (offset > max_file_offset)
         return Error { EINVAL };
     if (length == 0)
@@ -49,6 +52,13 @@ Result<size_t> InodeFile::write_at(OpenFile& file, u64 offset, const IoBuffer& b
         return Error { EFBIG };
     length = min<u64>(length, max_file_offset - offset);
     return inode->write_at(offset, buffer, length);
+}
+
+Result<size_t> InodeFile::write_at(OpenFile& file, u64 offset, const IoBuffer& buffer, size_t length)
+{
+    VERIFY(file.inode());
+    MutexGuard guard(file.inode()->write_lock());
+    return write_locked(file, offset, buffer, length);
 }
 
 Result<size_t> InodeFile::read(OpenFile& file, const IoBuffer& buffer, size_t length)
@@ -62,12 +72,9 @@ Result<size_t> InodeFile::read(OpenFile& file, const IoBuffer& buffer, size_t le
 Result<size_t> InodeFile::write(OpenFile& file, const IoBuffer& buffer, size_t length)
 {
     MutexGuard guard(file.offset_lock());
+    MutexGuard write_guard(file.inode()->write_lock());
     u64 offset = file.offset();
-    // FIXME: the end-of-file position and the write are not atomic against writers through
-    // other open file descriptions (Linux holds the inode lock across both).
-    if (file.flags() & O_APPEND)
-        offset = file.inode()->metadata().size;
-    size_t done = TRY(write_at(file, offset, buffer, length));
+    size_t done = TRY(write_locked(file, offset, buffer, length));
     file.set_offset(offset + done);
     return done;
 }
@@ -123,6 +130,7 @@ Result<void> InodeFile::truncate(OpenFile& file, u64 length)
     attributes.size = length;
     attributes.mtime = now;
     attributes.ctime = now;
+    MutexGuard guard(inode->write_lock());
     return inode->setattr(attributes);
 }
 

@@ -95,16 +95,60 @@ TEST_P(FsIo, OTruncAndOAppend)
     EXPECT_EQ(write(fd, "def", 3), 3);
     EXPECT_EQ(lseek(fd, 0, SEEK_CUR), 6);
     EXPECT_NE(fcntl(fd, F_GETFL) & O_APPEND, 0);
-    // pwrite on an O_APPEND file: Linux appends regardless of the offset given.
+    // pwrite on an O_APPEND file: Linux appends regardless of the offset given, and the
+    // file offset stays.
+    EXPECT_EQ(pwrite(fd, "xy", 2, 0), 2);
+    EXPECT_EQ(lseek(fd, 0, SEEK_CUR), 6);
     close(fd);
-    EXPECT_EQ(read_file(path), "abcdef");
+    EXPECT_EQ(read_file(path), "abcdefxy");
 
     // F_SETFL can switch O_APPEND on.
     fd = open(path.c_str(), O_WRONLY);
     ASSERT_EQ(fcntl(fd, F_SETFL, O_APPEND), 0);
     EXPECT_EQ(write(fd, "g", 1), 1);
     close(fd);
-    EXPECT_EQ(read_file(path), "abcdefg");
+    EXPECT_EQ(read_file(path), "abcdefxyg");
+}
+
+// O_APPEND writers through separate open files (as shells appending to one log do): every
+// record lands whole at the end; none overwrites another.
+TEST_P(FsIo, OAppendWritersNeverOverwriteEachOther)
+{
+    std::string path = dir / "append-race";
+    constexpr int writers = 3, records = 150, record_size = 64;
+    std::vector<pid_t> children;
+    for (int writer = 0; writer < writers; ++writer) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            std::string record(record_size - 1, static_cast<char>('a' + writer));
+            record += '\n';
+            for (int i = 0; i < records; ++i) {
+                if (write(fd, record.data(), record.size()) != record_size)
+                    _exit(1);
+                if (i % 16 == 0)
+                    sched_yield();
+            }
+            _exit(0);
+        }
+        children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+        int status = 0;
+        ASSERT_EQ(waitpid(pid, &status, 0), pid);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    std::string contents = read_file(path);
+    ASSERT_EQ(contents.size(), size_t(writers * records * record_size));
+    int counts[writers] = {};
+    for (size_t at = 0; at < contents.size(); at += record_size) {
+        char owner = contents[at];
+        ASSERT_TRUE(owner >= 'a' && owner < 'a' + writers) << "record at " << at;
+        EXPECT_EQ(contents.substr(at, record_size - 1), std::string(record_size - 1, owner)) << "at " << at;
+        ++counts[owner - 'a'];
+    }
+    for (int writer = 0; writer < writers; ++writer)
+        EXPECT_EQ(counts[writer], records);
 }
 
 TEST_P(FsIo, AccessModeIsEnforced)
