@@ -1,5 +1,6 @@
 // FdTable: a vector of slots under a spinlock. Closing drops the RefPtr<OpenFile> after the
 // lock is released, because the last reference may run release() (which may sleep).
+#include <lib/Verify.h>
 #include <proc/FdTable.h>
 
 namespace sk {
@@ -33,23 +34,58 @@ Result<RefPtr<OpenFile>> FdTable::get(int fd)
     return m_slots[fd].file;
 }
 
-Result<int> FdTable::allocate(RefPtr<OpenFile> file, bool close_on_exec, int limit, int minimum)
+// The lowest slot not in use at or above minimum (below limit), grown into if need be. Called
+// with m_lock held.
+Result<size_t> FdTable::claim_lowest_free(int limit, int minimum)
 {
     limit = min(limit, hard_max);
-    SpinlockGuard guard(m_lock);
     size_t start = max<size_t>(static_cast<size_t>(minimum), minimum == 0 ? m_lowest_free_hint : 0);
     size_t fd = start;
-    while (fd < m_slots.size() && m_slots[fd].file)
+    while (fd < m_slots.size() && m_slots[fd].in_use())
         ++fd;
     if (fd >= static_cast<size_t>(limit))
         return Error { EMFILE };
     if (fd >= m_slots.size())
         TRY(m_slots.try_resize(fd + 1));
-    m_slots[fd].file = std::move(file);
-    m_slots[fd].close_on_exec = close_on_exec;
     if (minimum == 0)
         m_lowest_free_hint = fd + 1;
+    return fd;
+}
+
+Result<int> FdTable::allocate(RefPtr<OpenFile> file, bool close_on_exec, int limit, int minimum)
+{
+    SpinlockGuard guard(m_lock);
+    size_t fd = TRY(claim_lowest_free(limit, minimum));
+    m_slots[fd].file = std::move(file);
+    m_slots[fd].close_on_exec = close_on_exec;
     return static_cast<int>(fd);
+}
+
+Result<int> FdTable::reserve(bool close_on_exec, int limit)
+{
+    SpinlockGuard guard(m_lock);
+    size_t fd = TRY(claim_lowest_free(limit, 0));
+    m_slots[fd].reserved = true;
+    m_slots[fd].close_on_exec = close_on_exec;
+    return static_cast<int>(fd);
+}
+
+void FdTable::fill_reserved(int fd, RefPtr<OpenFile> file)
+{
+    SpinlockGuard guard(m_lock);
+    VERIFY(static_cast<size_t>(fd) < m_slots.size() && m_slots[fd].reserved);
+    m_slots[fd].reserved = false;
+    m_slots[fd].file = std::move(file);
+}
+
+void FdTable::release_reserved(int fd)
+{
+    SpinlockGuard guard(m_lock);
+    VERIFY(static_cast<size_t>(fd) < m_slots.size() && m_slots[fd].reserved);
+    m_slots[fd].reserved = false;
+    m_slots[fd].close_on_exec = false;
+    if (static_cast<size_t>(fd) < m_lowest_free_hint)
+        m_lowest_free_hint = fd;
 }
 
 Result<void> FdTable::install_at(int fd, RefPtr<OpenFile> file, bool close_on_exec, int limit)
@@ -61,6 +97,8 @@ Result<void> FdTable::install_at(int fd, RefPtr<OpenFile> file, bool close_on_ex
         SpinlockGuard guard(m_lock);
         if (static_cast<size_t>(fd) >= m_slots.size())
             TRY(m_slots.try_resize(fd + 1));
+        if (m_slots[fd].reserved)
+            return Error { EBUSY };
         previous = std::move(m_slots[fd].file);
         m_slots[fd].file = std::move(file);
         m_slots[fd].close_on_exec = close_on_exec;

@@ -21,7 +21,15 @@ public:
     Result<RefPtr<OpenFile>> get(int fd);
     // Lowest free fd >= minimum (< limit) → file. EMFILE when none.
     Result<int> allocate(RefPtr<OpenFile> file, bool close_on_exec, int limit, int minimum = 0);
-    // dup2/dup3: install at exactly fd (closing what was there). EBADF if fd >= limit.
+    // Reserves the lowest free fd (EMFILE as allocate) before its file exists: Linux's
+    // get_unused_fd_flags, for a call that must know a descriptor is there before a step it
+    // cannot undo (accept dequeues a connection). Until fill_reserved or release_reserved the
+    // fd is neither free nor open: EBADF to get and close, EBUSY to dup2; fork leaves it free.
+    Result<int> reserve(bool close_on_exec, int limit);
+    void fill_reserved(int fd, RefPtr<OpenFile> file);
+    void release_reserved(int fd);
+    // dup2/dup3: install at exactly fd (closing what was there). EBADF if fd >= limit, EBUSY
+    // if fd is reserved.
     Result<void> install_at(int fd, RefPtr<OpenFile> file, bool close_on_exec, int limit);
     // Removes fd; EBADF if not open. The description is released outside the table lock.
     Result<RefPtr<OpenFile>> remove(int fd);
@@ -47,7 +55,10 @@ private:
     struct Slot {
         RefPtr<OpenFile> file;
         bool close_on_exec { false };
+        bool reserved { false };
+        bool in_use() const { return file || reserved; }
     };
+    Result<size_t> claim_lowest_free(int limit, int minimum);
     Spinlock m_lock;
     Vector<Slot> m_slots;
     size_t m_lowest_free_hint { 0 };

@@ -128,16 +128,12 @@ static Result<long> sys_connect(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_connect, sys_connect);
 
-// accept4: the flags are checked before the descriptor; the peer's address (when asked for)
-// is written before the new descriptor is installed, so a fault leaves nothing open (the
-// connection is dropped, as in Linux).
-static Result<long> do_accept(int fd, uptr user_address, uptr user_length, int flags)
+// accept4 as Linux orders it: the flags are checked, then a descriptor is reserved before a
+// connection is dequeued (a full table is EMFILE and the connection stays queued for the
+// next accept); the peer's address (when asked for) is written before the descriptor is
+// filled, so a fault leaves nothing open (the connection is dropped, as in Linux).
+static Result<RefPtr<OpenFile>> accept_file(const SocketDescriptor& descriptor, uptr user_address, uptr user_length, int flags)
 {
-    if (flags & ~sock_creation_flags)
-        return Error { EINVAL };
-    auto descriptor = TRY(socket_descriptor(fd));
-    // FIXME: Linux reserves the descriptor before waiting (EMFILE without dequeuing a
-    // connection); here a full table is found after accept and the connection is dropped.
     auto connection = TRY(descriptor.socket->accept(*descriptor.file));
     auto file = TRY(open_socket_file(connection, flags));
     if (user_address) {
@@ -146,7 +142,24 @@ static Result<long> do_accept(int fd, uptr user_address, uptr user_length, int f
             return Error { ECONNABORTED };
         TRY(copy_address_out(peer.value(), user_address, user_length));
     }
-    return TRY(install_socket_file(std::move(file), flags));
+    return file;
+}
+
+static Result<long> do_accept(int fd, uptr user_address, uptr user_length, int flags)
+{
+    if (flags & ~sock_creation_flags)
+        return Error { EINVAL };
+    auto descriptor = TRY(socket_descriptor(fd));
+    Process& process = Process::current();
+    RefPtr<FdTable> fds = process.fd_table();
+    int new_fd = TRY(fds->reserve(flags & net::sock_cloexec, process.fd_limit()));
+    auto file = accept_file(descriptor, user_address, user_length, flags);
+    if (file.is_error()) {
+        fds->release_reserved(new_fd);
+        return file.error();
+    }
+    fds->fill_reserved(new_fd, file.release_value());
+    return new_fd;
 }
 
 static Result<long> sys_accept(const SyscallArguments& a) { return do_accept(static_cast<int>(a.a0), a.a1, a.a2, 0); }
