@@ -1,6 +1,7 @@
-// Shared helpers of the process, signal and thread guest tests (process_test.cpp,
-// signal_test.cpp, thread_test.cpp, efault_process_test.cpp): children that are always
-// reaped, timing, and the few places where qemu-riscv64 user mode is not Linux.
+// Shared helpers of the process, signal and thread guest tests (process*_test.cpp,
+// signal*_test.cpp, exec_test.cpp, thread_test.cpp, efault_process_test.cpp) and, through
+// unix_test_support.h, of the AF_UNIX tests: children that are always reaped, timing, signal
+// actions, and the few places where qemu-riscv64 user mode is not Linux.
 //
 // On Sockeye a test binary runs as init (pid 1) when booted with init=/tests/<name>; under
 // qemu-riscv64 and in linux-ref it is an ordinary process. Tests are written to hold in both.
@@ -110,32 +111,31 @@ public:
     {
         struct sigaction action {};
         action.sa_handler = handler;
-        action.sa_flags = flags;
-        if (mask)
-            action.sa_mask = *mask;
-        else
-            sigemptyset(&action.sa_mask);
-        if (sigaction(signal, &action, &m_previous) != 0)
-            ADD_FAILURE() << "sigaction: " << strerror(errno);
+        install(action, flags, mask);
     }
     ScopedAction(int signal, void (*handler)(int, siginfo_t*, void*), int flags = 0, const sigset_t* mask = nullptr)
         : m_signal(signal)
     {
         struct sigaction action {};
         action.sa_sigaction = handler;
-        action.sa_flags = flags | SA_SIGINFO;
-        if (mask)
-            action.sa_mask = *mask;
-        else
-            sigemptyset(&action.sa_mask);
-        if (sigaction(signal, &action, &m_previous) != 0)
-            ADD_FAILURE() << "sigaction: " << strerror(errno);
+        install(action, flags | SA_SIGINFO, mask);
     }
     ~ScopedAction() { sigaction(m_signal, &m_previous, nullptr); }
     ScopedAction(const ScopedAction&) = delete;
     ScopedAction& operator=(const ScopedAction&) = delete;
 
 private:
+    void install(struct sigaction& action, int flags, const sigset_t* mask)
+    {
+        action.sa_flags = flags;
+        if (mask)
+            action.sa_mask = *mask;
+        else
+            sigemptyset(&action.sa_mask);
+        if (sigaction(m_signal, &action, &m_previous) != 0)
+            ADD_FAILURE() << "sigaction: " << strerror(errno);
+    }
+
     int m_signal;
     struct sigaction m_previous {};
 };

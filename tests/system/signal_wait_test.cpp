@@ -4,19 +4,13 @@
 // sigtimedwait(); without them `poweroff` never reaches it and it spins instead of sleeping);
 // and nanosleep across a stop and continue (^Z, then fg: `sleep 100` must go on sleeping).
 // Each expectation is Linux's (it also runs under qemu-riscv64 on the host).
-#include <gtest/gtest.h>
-
-#include <cerrno>
-#include <csignal>
-#include <cstring>
-#include <ctime>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "proc_test_support.h"
 
 namespace {
 
-// Blocks the given signals for the test's lifetime and restores the mask and actions after.
+using namespace proctest;
+
+// Blocks the given signals for the test's lifetime and restores the mask after.
 class Blocked {
 public:
     explicit Blocked(std::initializer_list<int> signals)
@@ -29,22 +23,22 @@ public:
     ~Blocked()
     {
         // Drain what the test left pending, so it does not leak into the next one.
-        timespec zero {};
-        while (sigtimedwait(&m_set, nullptr, &zero) > 0) { }
+        while (take_pending() > 0) { }
         sigprocmask(SIG_SETMASK, &m_old, nullptr);
     }
     const sigset_t* set() const { return &m_set; }
+    // sigtimedwait() on the set with a zero timeout: the signal it took, or -1 and errno (EAGAIN
+    // when none was pending).
+    int take_pending() const
+    {
+        timespec zero {};
+        errno = 0;
+        return sigtimedwait(&m_set, nullptr, &zero);
+    }
 
 private:
     sigset_t m_set, m_old;
 };
-
-double seconds_since(const timespec& start)
-{
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9;
-}
 
 TEST(Sigtimedwait, TakesAPendingBlockedSignal)
 {
@@ -64,21 +58,18 @@ TEST(Sigtimedwait, TakesAPendingBlockedSignal)
 TEST(Sigtimedwait, TimesOutWithEagain)
 {
     Blocked blocked { SIGUSR2 };
-    timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = now_seconds();
     timespec timeout { 0, 100 * 1000 * 1000 };
     errno = 0;
     EXPECT_EQ(sigtimedwait(blocked.set(), nullptr, &timeout), -1);
     EXPECT_EQ(errno, EAGAIN);
-    EXPECT_GE(seconds_since(start), 0.09);
+    EXPECT_GE(now_seconds() - start, 0.09);
 }
 
 TEST(Sigtimedwait, ZeroTimeoutPolls)
 {
     Blocked blocked { SIGUSR2 };
-    timespec zero {};
-    errno = 0;
-    EXPECT_EQ(sigtimedwait(blocked.set(), nullptr, &zero), -1);
+    EXPECT_EQ(blocked.take_pending(), -1);
     EXPECT_EQ(errno, EAGAIN);
 }
 
@@ -94,22 +85,14 @@ TEST(Sigtimedwait, InvalidTimeoutIsEinval)
 TEST(Sigtimedwait, WakesWhenAnotherProcessSends)
 {
     Blocked blocked { SIGUSR2 };
-    pid_t parent = getpid();
-    pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        usleep(100 * 1000);
-        kill(parent, SIGUSR2);
-        _exit(0);
-    }
+    Child poker = poke_later(SIGUSR2, 100);
     siginfo_t info {};
     timespec timeout { 10, 0 };
     EXPECT_EQ(sigtimedwait(blocked.set(), &info, &timeout), SIGUSR2);
     EXPECT_EQ(info.si_code, SI_USER);
-    EXPECT_EQ(info.si_pid, child);
+    EXPECT_EQ(info.si_pid, poker.pid());
     EXPECT_EQ(info.si_uid, getuid());
-    int status = 0;
-    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_GE(poker.wait(), 0);
 }
 
 // busybox init's pattern: SIGCHLD blocked at SIG_DFL (whose action is to ignore) still
@@ -136,58 +119,35 @@ TEST(Sigtimedwait, BlockedSigchldAtDefaultActionIsKept)
 TEST(Sigtimedwait, BlockedSignalIsPendingEvenWhenIgnored)
 {
     Blocked blocked { SIGUSR1 };
-    struct sigaction ignore {}, old {};
-    ignore.sa_handler = SIG_IGN;
-    ASSERT_EQ(sigaction(SIGUSR1, &ignore, &old), 0);
+    ScopedAction ignore(SIGUSR1, SIG_IGN);
     ASSERT_EQ(raise(SIGUSR1), 0);
     sigset_t pending;
     sigpending(&pending);
     EXPECT_TRUE(sigismember(&pending, SIGUSR1));
-    timespec zero {};
-    EXPECT_EQ(sigtimedwait(blocked.set(), nullptr, &zero), SIGUSR1);
-    sigaction(SIGUSR1, &old, nullptr);
+    EXPECT_EQ(blocked.take_pending(), SIGUSR1);
 }
 
 TEST(Sigtimedwait, UnblockedIgnoredSignalIsDiscarded)
 {
-    struct sigaction ignore {}, old {};
-    ignore.sa_handler = SIG_IGN;
-    ASSERT_EQ(sigaction(SIGUSR1, &ignore, &old), 0);
+    ScopedAction ignore(SIGUSR1, SIG_IGN);
     ASSERT_EQ(raise(SIGUSR1), 0);
     Blocked blocked { SIGUSR1 };
-    timespec zero {};
-    errno = 0;
-    EXPECT_EQ(sigtimedwait(blocked.set(), nullptr, &zero), -1);
+    EXPECT_EQ(blocked.take_pending(), -1);
     EXPECT_EQ(errno, EAGAIN);
-    sigaction(SIGUSR1, &old, nullptr);
 }
-
-volatile sig_atomic_t g_handled = 0;
 
 TEST(Sigtimedwait, SignalOutsideTheSetInterruptsWithEintr)
 {
-    struct sigaction handler {}, old {};
-    handler.sa_handler = [](int) { g_handled = 1; };
-    handler.sa_flags = SA_RESTART; // sigtimedwait is never restarted
-    ASSERT_EQ(sigaction(SIGUSR1, &handler, &old), 0);
+    ScopedAction handler(SIGUSR1, count_signal, SA_RESTART); // sigtimedwait is never restarted
     Blocked blocked { SIGUSR2 };
-    g_handled = 0;
-    pid_t parent = getpid();
-    pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        usleep(100 * 1000);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
+    g_count = 0;
+    Child poker = poke_later(SIGUSR1, 100);
     timespec timeout { 10, 0 };
     errno = 0;
     EXPECT_EQ(sigtimedwait(blocked.set(), nullptr, &timeout), -1);
     EXPECT_EQ(errno, EINTR);
-    EXPECT_EQ(g_handled, 1);
-    int status = 0;
-    waitpid(child, &status, 0);
-    sigaction(SIGUSR1, &old, nullptr);
+    EXPECT_EQ(g_count, 1);
+    poker.wait();
 }
 
 TEST(Sigtimedwait, BadSigsetSizeIsEinval)
@@ -208,11 +168,10 @@ TEST(Nanosleep, GoesOnAfterAStopAndContinue)
     pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        timespec start;
-        clock_gettime(CLOCK_MONOTONIC, &start);
+        double start = now_seconds();
         timespec duration { 0, 400 * 1000 * 1000 };
         int r = nanosleep(&duration, nullptr);
-        int report[2] = { r == 0 ? 0 : errno, static_cast<int>(seconds_since(start) * 1000) };
+        int report[2] = { r == 0 ? 0 : errno, static_cast<int>((now_seconds() - start) * 1000) };
         (void)!write(result[1], report, sizeof(report));
         _exit(0);
     }
@@ -234,29 +193,17 @@ TEST(Nanosleep, GoesOnAfterAStopAndContinue)
 
 TEST(Nanosleep, AHandlerInterruptsItWithEintrAndTheTimeLeft)
 {
-    struct sigaction handler {}, old {};
-    handler.sa_handler = [](int) { g_handled = 1; };
-    handler.sa_flags = SA_RESTART; // nanosleep is never restarted after a handler
-    ASSERT_EQ(sigaction(SIGUSR1, &handler, &old), 0);
-    g_handled = 0;
-    pid_t parent = getpid();
-    pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        usleep(100 * 1000);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
+    ScopedAction handler(SIGUSR1, count_signal, SA_RESTART); // nanosleep is never restarted after a handler
+    g_count = 0;
+    Child poker = poke_later(SIGUSR1, 100);
     timespec duration { 5, 0 }, left { -1, -1 };
     errno = 0;
     EXPECT_EQ(nanosleep(&duration, &left), -1);
     EXPECT_EQ(errno, EINTR);
-    EXPECT_EQ(g_handled, 1);
+    EXPECT_EQ(g_count, 1);
     EXPECT_GE(left.tv_sec, 3);
     EXPECT_LE(left.tv_sec, 4);
-    int status = 0;
-    waitpid(child, &status, 0);
-    sigaction(SIGUSR1, &old, nullptr);
+    poker.wait();
 }
 
 } // namespace
