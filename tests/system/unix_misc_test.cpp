@@ -8,44 +8,22 @@
 
 using namespace unix_test;
 
-namespace {
-
-double seconds_since(const timespec& start)
-{
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9;
-}
-
-timespec monotonic_now()
-{
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return now;
-}
-
-void on_alarm(int) { }
-
-} // namespace
-
 TEST(UnixTimeouts, RcvtimeoEndsABlockedReceiveWithEagain)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     timeval timeout { 0, 200 * 1000 };
     ASSERT_EQ(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)), 0);
     char byte;
-    auto start = monotonic_now();
+    double start = now_seconds();
     EXPECT_EQ(read(sv[0], &byte, 1), -1);
     EXPECT_EQ(errno, EAGAIN);
-    double waited = seconds_since(start);
+    double waited = now_seconds() - start;
     EXPECT_GE(waited, 0.15);
     EXPECT_LT(waited, 5.0);
     // Data that arrives in time is read normally.
     write_all(sv[1], "x", 1);
     EXPECT_EQ(read(sv[0], &byte, 1), 1);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixTimeouts, RcvtimeoAppliesToAccept)
@@ -63,8 +41,8 @@ TEST(UnixTimeouts, RcvtimeoAppliesToAccept)
 
 TEST(UnixTimeouts, SndtimeoEndsABlockedSendWithEagainOrAPartialCount)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     timeval timeout { 0, 200 * 1000 };
     ASSERT_EQ(setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout)), 0);
     std::string big(4 << 20, 's');
@@ -72,32 +50,23 @@ TEST(UnixTimeouts, SndtimeoEndsABlockedSendWithEagainOrAPartialCount)
     EXPECT_GT(sent, 0); // the buffer took some before the time ran out
     EXPECT_LT(static_cast<size_t>(sent), big.size());
     // Now the buffer is full: nothing more goes, EAGAIN after the timeout.
-    auto start = monotonic_now();
+    double start = now_seconds();
     EXPECT_EQ(write(sv[0], big.data(), big.size()), -1);
     EXPECT_EQ(errno, EAGAIN);
-    EXPECT_GE(seconds_since(start), 0.15);
-    close(sv[0]);
-    close(sv[1]);
+    EXPECT_GE(now_seconds() - start, 0.15);
 }
 
 TEST(UnixTimeouts, ASignalEndsATimedReceiveWithEintrEvenUnderSaRestart)
 {
-    struct sigaction action {
-    }, old;
-    action.sa_handler = on_alarm;
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGALRM, &action, &old);
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ScopedAction action(SIGALRM, count_signal, SA_RESTART);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     timeval timeout { 5, 0 };
     ASSERT_EQ(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)), 0);
     ualarm(100 * 1000, 0);
     char byte;
     EXPECT_EQ(read(sv[0], &byte, 1), -1);
     EXPECT_EQ(errno, EINTR); // sock_intr_errno: only an unlimited wait restarts
-    sigaction(SIGALRM, &old, nullptr);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixTimeouts, ValuesAndErrors)
@@ -130,8 +99,8 @@ TEST(UnixTimeouts, ValuesAndErrors)
 TEST(UnixMessages, SendmmsgAndRecvmmsgOnDatagrams)
 {
     SKIP_UNDER_QEMU_USER("qemu's recvmmsg translation differs (see DESIGN.md)");
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     char a[] = "one", b[] = "three";
     iovec out[2] = { { a, 3 }, { b, 5 } };
     mmsghdr messages[2] {};
@@ -156,14 +125,12 @@ TEST(UnixMessages, SendmmsgAndRecvmmsgOnDatagrams)
     EXPECT_EQ(received[1].msg_len, 5u);
     EXPECT_STREQ(buffers[0], "one");
     EXPECT_STREQ(buffers[1], "three");
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixMessages, RecvmsgReportsNamelenFlagsAndControllen)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     ASSERT_EQ(send(sv[0], "hello", 5, 0), 5);
     char buffer[2];
     sockaddr_un from;
@@ -181,8 +148,6 @@ TEST(UnixMessages, RecvmsgReportsNamelenFlagsAndControllen)
     EXPECT_EQ(message.msg_namelen, 0u); // an unnamed sender
     EXPECT_EQ(message.msg_flags, MSG_TRUNC);
     EXPECT_EQ(message.msg_controllen, 0u); // nothing was written
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixMessages, RecvfromReportsTheSendersPath)
@@ -210,8 +175,8 @@ TEST(UnixMessages, RecvfromReportsTheSendersPath)
 
 TEST(UnixArguments, NotASocketAndBadLengths)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     int file = open("/dev/null", O_RDWR);
     char byte = 0;
     EXPECT_EQ(send(file, &byte, 1, 0), -1);
@@ -248,8 +213,6 @@ TEST(UnixArguments, NotASocketAndBadLengths)
     EXPECT_GE(with_protocol, 0);
     close(with_protocol);
     close(file);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixProc, NetUnixListsAListeningSocketWithItsPath)
@@ -287,8 +250,8 @@ TEST(UnixProc, NetUnixListsAListeningSocketWithItsPath)
 
 TEST(UnixDatagram, ReconnectPurgesTheQueueAndResetsTheOldPeer)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     auto path = temp_path("reconnect");
     int other = bound_socket(SOCK_DGRAM, path);
     ASSERT_GE(other, 0);
@@ -314,7 +277,6 @@ TEST(UnixDatagram, ReconnectPurgesTheQueueAndResetsTheOldPeer)
     ASSERT_EQ(connect(sv[0], &unspec, sizeof(unspec)), 0);
     EXPECT_EQ(send(sv[0], "x", 1, 0), -1);
     EXPECT_EQ(errno, ENOTCONN);
-    for (int fd : { sv[0], sv[1], other })
-        close(fd);
+    close(other);
     unlink(path.c_str());
 }

@@ -9,62 +9,6 @@ using namespace unix_test;
 
 namespace {
 
-// Sends one byte with the given fds attached.
-ssize_t send_fds(int socket, const std::vector<int>& fds, const char* data = "F", size_t length = 1)
-{
-    std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
-    iovec iov { const_cast<char*>(data), length };
-    msghdr message {};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control.data();
-    message.msg_controllen = control.size();
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    memcpy(CMSG_DATA(header), fds.data(), sizeof(int) * fds.size());
-    return sendmsg(socket, &message, 0);
-}
-
-struct Received {
-    ssize_t result { -1 };
-    std::string data;
-    std::vector<int> fds;
-    int flags { 0 };
-};
-
-Received receive_fds(int socket, size_t length = 64, size_t max_fds = 8, int flags = 0)
-{
-    Received out;
-    std::vector<char> buffer(length);
-    std::vector<char> control(CMSG_SPACE(sizeof(int) * max_fds));
-    iovec iov { buffer.data(), buffer.size() };
-    msghdr message {};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control.data();
-    message.msg_controllen = max_fds ? control.size() : 0;
-    out.result = recvmsg(socket, &message, flags);
-    if (out.result < 0)
-        return out;
-    out.data.assign(buffer.data(), out.result);
-    out.flags = message.msg_flags;
-    for (cmsghdr* header = CMSG_FIRSTHDR(&message); header; header = CMSG_NXTHDR(&message, header)) {
-        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
-            size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (size_t i = 0; i < count; ++i) {
-                int fd;
-                memcpy(&fd, CMSG_DATA(header) + i * sizeof(int), sizeof(int));
-                out.fds.push_back(fd);
-            }
-        }
-    }
-    return out;
-}
-
-[[maybe_unused]] bool is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
-
 std::string make_file(const char* tag, const char* contents)
 {
     std::string path = std::string("/tmp/sockeye-") + tag + "-" + std::to_string(getpid());
@@ -79,31 +23,29 @@ std::string make_file(const char* tag, const char* contents)
 TEST(Acceptance, ParentPassesAnOpenFileToTheChildWithScmRights)
 {
     auto path = make_file("acceptance3", "contents of the passed file");
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     pid_t child = fork_child_then([&] {
-        close(sv[0]);
+        sv.close(0);
         Received received = receive_fds(sv[1]);
         ASSERT_EQ(received.result, 1);
         ASSERT_EQ(received.fds.size(), 1u);
         EXPECT_EQ(read_exactly(received.fds[0], 27), "contents of the passed file");
-        close(received.fds[0]);
     });
-    close(sv[1]);
+    sv.close(1);
     int file = open(path.c_str(), O_RDONLY);
     ASSERT_GE(file, 0);
     ASSERT_EQ(send_fds(sv[0], { file }), 1);
     close(file); // the description lives on in flight
     EXPECT_EQ(wait_exit_code(child), 0);
-    close(sv[0]);
     unlink(path.c_str());
 }
 
 TEST(UnixRights, SameOpenFileDescriptionSharedOffsetAndFlags)
 {
     auto path = make_file("offset", "0123456789");
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     int file = open(path.c_str(), O_RDONLY);
     ASSERT_EQ(send_fds(sv[0], { file }), 1);
     Received received = receive_fds(sv[1]);
@@ -116,16 +58,13 @@ TEST(UnixRights, SameOpenFileDescriptionSharedOffsetAndFlags)
     EXPECT_TRUE(fcntl(copy, F_GETFL) & O_NONBLOCK); // one set of status flags
     EXPECT_FALSE(fcntl(copy, F_GETFD) & FD_CLOEXEC);
     close(file);
-    close(copy);
-    close(sv[0]);
-    close(sv[1]);
     unlink(path.c_str());
 }
 
 TEST(UnixRights, LowestFreeDescriptorsAndCmsgCloexec)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     int a = open("/dev/null", O_RDONLY);
     int b = dup(a);
     ASSERT_EQ(send_fds(sv[0], { a, b }), 1);
@@ -135,18 +74,14 @@ TEST(UnixRights, LowestFreeDescriptorsAndCmsgCloexec)
     ASSERT_EQ(received.fds.size(), 2u);
     EXPECT_EQ(received.fds[0], a); // the lowest free numbers, in order
     EXPECT_EQ(received.fds[1], b);
-    for (int fd : received.fds) {
+    for (int fd : received.fds)
         EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-        close(fd);
-    }
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixRights, AReadNeverRunsIntoALaterSegmentWithRights)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     int null_fd = open("/dev/null", O_RDONLY);
     write_all(sv[0], "plain", 5);
     ASSERT_EQ(send_fds(sv[0], { null_fd }, "with-fd", 7), 7);
@@ -162,19 +97,13 @@ TEST(UnixRights, AReadNeverRunsIntoALaterSegmentWithRights)
     Received third = receive_fds(sv[1]);
     EXPECT_EQ(third.data, "tail");
     EXPECT_TRUE(third.fds.empty());
-    for (int fd : first.fds)
-        close(fd);
-    for (int fd : second.fds)
-        close(fd);
     close(null_fd);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixRights, PartialReadTakesTheRightsWithTheFirstBytes)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     int null_fd = open("/dev/null", O_RDONLY);
     ASSERT_EQ(send_fds(sv[0], { null_fd }, "0123456789", 10), 10);
     Received first = receive_fds(sv[1], 4);
@@ -183,36 +112,26 @@ TEST(UnixRights, PartialReadTakesTheRightsWithTheFirstBytes)
     Received rest = receive_fds(sv[1], 64);
     EXPECT_EQ(rest.data, "456789");
     EXPECT_TRUE(rest.fds.empty());
-    for (int fd : first.fds)
-        close(fd);
     close(null_fd);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixRights, PeekSeesTheRightsToo)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     int null_fd = open("/dev/null", O_RDONLY);
     ASSERT_EQ(send_fds(sv[0], { null_fd }), 1);
     Received peeked = receive_fds(sv[1], 64, 8, MSG_PEEK);
     EXPECT_EQ(peeked.fds.size(), 1u);
     Received received = receive_fds(sv[1]);
     EXPECT_EQ(received.fds.size(), 1u);
-    for (int fd : peeked.fds)
-        close(fd);
-    for (int fd : received.fds)
-        close(fd);
     close(null_fd);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixRights, AtMost253FdsPerMessage)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     int null_fd = open("/dev/null", O_RDONLY);
     std::vector<int> fds(253, null_fd);
     EXPECT_EQ(send_fds(sv[0], fds), 1);
@@ -221,17 +140,13 @@ TEST(UnixRights, AtMost253FdsPerMessage)
     EXPECT_EQ(errno, EINVAL);
     Received received = receive_fds(sv[1], 64, 253);
     EXPECT_EQ(received.fds.size(), 253u);
-    for (int fd : received.fds)
-        close(fd);
     close(null_fd);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixRights, BadDescriptorIsEbadf)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     EXPECT_EQ(send_fds(sv[0], { 999 }), -1);
     EXPECT_EQ(errno, EBADF);
     EXPECT_EQ(send_fds(sv[0], { -1 }), -1);
@@ -240,18 +155,14 @@ TEST(UnixRights, BadDescriptorIsEbadf)
     char byte;
     EXPECT_EQ(recv(sv[1], &byte, 1, MSG_DONTWAIT), -1);
     EXPECT_EQ(errno, EAGAIN);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixRights, ControlBufferTooSmallSetsCtruncAndClosesTheRest)
 {
     SKIP_UNDER_QEMU_USER("qemu receives into a larger control buffer, keeps the extra fds open and drops MSG_CTRUNC");
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     int null_fd = open("/dev/null", O_RDONLY);
-    int before = dup(0);
-    close(before);
     ASSERT_EQ(send_fds(sv[0], { null_fd, null_fd, null_fd }), 1);
     // Room for one fd is CMSG_SPACE(sizeof(int)): its alignment padding holds a second one,
     // and Linux fills it (scm_detach_fds counts what fits in msg_controllen).
@@ -260,33 +171,26 @@ TEST(UnixRights, ControlBufferTooSmallSetsCtruncAndClosesTheRest)
     size_t room = (CMSG_SPACE(sizeof(int)) - CMSG_LEN(0)) / sizeof(int);
     ASSERT_EQ(received.fds.size(), room);
     // Only those were installed; the third was closed: the next free fd follows them.
-    int probe = dup(0);
-    EXPECT_EQ(probe, received.fds.back() + 1);
-    close(probe);
-    for (int fd : received.fds)
-        close(fd);
+    EXPECT_EQ(lowest_free_fd(), received.fds.back() + 1);
     // No control buffer at all.
     ASSERT_EQ(send_fds(sv[0], { null_fd }), 1);
     Received none = receive_fds(sv[1], 64, 0);
     EXPECT_TRUE(none.flags & MSG_CTRUNC);
     close(null_fd);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixRights, QueuedFdsAreReleasedWhenTheReceiverCloses)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     int pipe_fds[2];
     ASSERT_EQ(pipe(pipe_fds), 0);
     ASSERT_EQ(send_fds(sv[0], { pipe_fds[1] }), 1);
     close(pipe_fds[1]);
-    close(sv[1]); // the in-flight write end dies with the receiver's queue
+    sv.close(1); // the in-flight write end dies with the receiver's queue
     char byte;
     EXPECT_EQ(read(pipe_fds[0], &byte, 1), 0); // EOF: no writer left
     close(pipe_fds[0]);
-    close(sv[0]);
 }
 
 TEST(UnixRights, CyclesOfInFlightSocketsAreCollected)
@@ -295,18 +199,18 @@ TEST(UnixRights, CyclesOfInFlightSocketsAreCollected)
     // write end travelling with it shows when that happens.
     int pipe_fds[2];
     ASSERT_EQ(pipe(pipe_fds), 0);
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     ASSERT_EQ(send_fds(sv[0], { sv[0], sv[1] }), 1);
     ASSERT_EQ(send_fds(sv[1], { pipe_fds[1] }), 1);
     close(pipe_fds[1]);
-    close(sv[0]);
-    close(sv[1]);
+    sv.close(0);
+    sv.close(1);
     // Any later socket release runs the collector.
-    int trigger[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, trigger), 0);
-    close(trigger[0]);
-    close(trigger[1]);
+    SocketPair trigger;
+    ASSERT_EQ(trigger.open(SOCK_STREAM), 0);
+    trigger.close(0);
+    trigger.close(1);
     pollfd p { pipe_fds[0], POLLIN, 0 };
     EXPECT_EQ(poll(&p, 1, 2000), 1);
     char byte;
@@ -318,12 +222,11 @@ TEST(UnixRights, TooManyInFlightPerUser)
 {
     if (geteuid() != 0)
         GTEST_SKIP() << "needs root to become an unprivileged user (root is exempt)";
-    int status = in_child([] {
-        ASSERT_EQ(setuid(65534), 0);
+    int status = in_child_as_nobody([] {
         rlimit limit { 16, 16 };
         ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
-        int sv[2];
-        ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+        SocketPair sv;
+        ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
         int sent = 0;
         int result;
         while ((result = send_fds(sv[0], { 0 })) == 1 && sent < 1000)
@@ -338,92 +241,55 @@ TEST(UnixRights, TooManyInFlightPerUser)
 
 TEST(UnixControl, CmsgLengthValidation)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     int null_fd = open("/dev/null", O_RDONLY);
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
-    iovec iov { (void*)"x", 1 };
-    msghdr message {};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof(control);
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    memcpy(CMSG_DATA(header), &null_fd, sizeof(int));
-
-    header->cmsg_len = sizeof(cmsghdr) - 1; // shorter than the header
-    EXPECT_EQ(sendmsg(sv[0], &message, 0), -1);
+    OutgoingMessage message(SCM_RIGHTS, &null_fd, sizeof(int));
+    message.header().cmsg_len = sizeof(cmsghdr) - 1; // shorter than the header
+    EXPECT_EQ(message.send(sv[0]), -1);
     EXPECT_EQ(errno, EINVAL);
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    EXPECT_EQ(sendmsg(sv[0], &message, 0), 1);
+    message.header().cmsg_len = CMSG_LEN(sizeof(int));
+    EXPECT_EQ(message.send(sv[0]), 1);
     Received received = receive_fds(sv[1]);
     EXPECT_EQ(received.fds.size(), 1u);
-    for (int fd : received.fds)
-        close(fd);
     close(null_fd);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixControl, UnknownTypeOverlongCmsgAndBadControlPointer)
 {
-    SKIP_UNDER_QEMU_USER("qemu drops control messages it cannot translate, clamps an overlong cmsg_len and does not fault on a bad msg_control");
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
-    iovec iov { (void*)"x", 1 };
-    msghdr message {};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof(control);
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = 77;
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    EXPECT_EQ(sendmsg(sv[0], &message, 0), -1);
+    SKIP_UNDER_QEMU_USER("qemu drops control messages it cannot translate, clamps an overlong cmsg_len and does not "
+                         "fault on a bad msg_control");
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
+    int zero = 0;
+    OutgoingMessage message(77, &zero, sizeof(int));
+    EXPECT_EQ(message.send(sv[0]), -1);
     EXPECT_EQ(errno, EINVAL);
     // cmsg_len running past msg_controllen.
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = sizeof(control) + 8;
-    EXPECT_EQ(sendmsg(sv[0], &message, 0), -1);
+    message.header().cmsg_type = SCM_RIGHTS;
+    message.header().cmsg_len = message.message().msg_controllen + 8;
+    EXPECT_EQ(message.send(sv[0]), -1);
     EXPECT_EQ(errno, EINVAL);
     // A bad control pointer.
-    message.msg_control = (void*)0x10;
-    EXPECT_EQ(sendmsg(sv[0], &message, 0), -1);
+    message.message().msg_control = (void*)0x10;
+    EXPECT_EQ(message.send(sv[0]), -1);
     EXPECT_EQ(errno, EFAULT);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixCredentials, PasscredAndScmCredentials)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     int on = 1;
     ASSERT_EQ(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)), 0);
     ASSERT_EQ(send(sv[0], "c", 1, 0), 1);
-    char buffer[4];
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))] {};
-    iovec iov { buffer, sizeof(buffer) };
-    msghdr message {};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof(control);
-    ASSERT_EQ(recvmsg(sv[1], &message, 0), 1);
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    ASSERT_NE(header, nullptr);
-    EXPECT_EQ(header->cmsg_type, SCM_CREDENTIALS);
-    ucred credentials;
-    memcpy(&credentials, CMSG_DATA(header), sizeof(credentials));
-    EXPECT_EQ(credentials.pid, getpid());
-    EXPECT_EQ(credentials.uid, geteuid());
-    EXPECT_EQ(credentials.gid, getegid());
-    close(sv[0]);
-    close(sv[1]);
+    Received received = receive_message(sv[1], 4, CMSG_SPACE(sizeof(ucred)));
+    ASSERT_EQ(received.result, 1);
+    ASSERT_FALSE(received.control_types.empty());
+    EXPECT_EQ(received.control_types[0], SCM_CREDENTIALS);
+    EXPECT_EQ(received.credentials.pid, getpid());
+    EXPECT_EQ(received.credentials.uid, geteuid());
+    EXPECT_EQ(received.credentials.gid, getegid());
 }
 
 TEST(UnixCredentials, OnlyRootMayClaimOtherCredentials)
@@ -432,26 +298,11 @@ TEST(UnixCredentials, OnlyRootMayClaimOtherCredentials)
         if (geteuid() == 0) {
             ASSERT_EQ(setuid(65534), 0);
         }
-        int sv[2];
-        ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))] {};
-        iovec iov { (void*)"c", 1 };
-        msghdr message {};
-        message.msg_iov = &iov;
-        message.msg_iovlen = 1;
-        message.msg_control = control;
-        message.msg_controllen = sizeof(control);
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = SOL_SOCKET;
-        header->cmsg_type = SCM_CREDENTIALS;
-        header->cmsg_len = CMSG_LEN(sizeof(ucred));
-        ucred claim { getpid(), 0, 0 }; // claims root
-        memcpy(CMSG_DATA(header), &claim, sizeof(claim));
-        EXPECT_EQ(sendmsg(sv[0], &message, 0), -1);
+        SocketPair sv;
+        ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
+        EXPECT_EQ(send_credentials(sv[0], { getpid(), 0, 0 }), -1); // claims root
         EXPECT_EQ(errno, EPERM);
-        claim = { getpid(), getuid(), getgid() };
-        memcpy(CMSG_DATA(header), &claim, sizeof(claim));
-        EXPECT_EQ(sendmsg(sv[0], &message, 0), 1);
+        EXPECT_EQ(send_credentials(sv[0], { getpid(), getuid(), getgid() }), 1);
     });
     EXPECT_EQ(status, 0);
 }

@@ -40,44 +40,6 @@ bool is_pattern_prefix(const std::string& data)
     return true;
 }
 
-ssize_t send_one_fd(int socket, int fd)
-{
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
-    char byte = 'F';
-    iovec iov { &byte, 1 };
-    msghdr message {};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof(control);
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(header), &fd, sizeof(int));
-    return sendmsg(socket, &message, 0);
-}
-
-int receive_one_fd(int socket)
-{
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
-    char byte;
-    iovec iov { &byte, 1 };
-    msghdr message {};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof(control);
-    if (recvmsg(socket, &message, 0) != 1)
-        return -1;
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    if (!header || header->cmsg_type != SCM_RIGHTS)
-        return -1;
-    int fd;
-    memcpy(&fd, CMSG_DATA(header), sizeof(int));
-    return fd;
-}
-
 } // namespace
 
 TEST(UnixKilled, WhileBlockedInAccept)
@@ -125,8 +87,8 @@ TEST(UnixKilled, WhileBlockedInConnectOnAFullBacklog)
 
 TEST(UnixKilled, WhileBlockedInRecv)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     kill_while_blocked([&] {
         char byte;
         read(sv[1], &byte, 1);
@@ -134,14 +96,12 @@ TEST(UnixKilled, WhileBlockedInRecv)
     // The killed reader took nothing: the next byte goes to the next reader.
     write_all(sv[0], "z", 1);
     EXPECT_EQ(read_exactly(sv[1], 1), "z");
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixKilled, WhileBlockedInSendLeavesACleanPrefix)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     std::string data(4 << 20, '\0');
     for (size_t i = 0; i < data.size(); ++i)
         data[i] = pattern_byte(i);
@@ -158,17 +118,15 @@ TEST(UnixKilled, WhileBlockedInSendLeavesACleanPrefix)
     }
     EXPECT_GT(received.size(), 0u);
     EXPECT_TRUE(is_pattern_prefix(received));
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixKilled, PeerKilledMidTransferLosesAndDuplicatesNothing)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     pid_t writer = fork();
     if (writer == 0) {
-        close(sv[1]);
+        sv.close(1);
         std::vector<char> chunk(3000);
         for (size_t position = 0;;) {
             for (size_t i = 0; i < chunk.size(); ++i)
@@ -182,7 +140,7 @@ TEST(UnixKilled, PeerKilledMidTransferLosesAndDuplicatesNothing)
                 memmove(chunk.data(), chunk.data() + n, chunk.size() - n);
         }
     }
-    close(sv[0]);
+    sv.close(0);
     std::string received;
     char buffer[4096];
     while (received.size() < (1u << 20)) {
@@ -201,16 +159,15 @@ TEST(UnixKilled, PeerKilledMidTransferLosesAndDuplicatesNothing)
         received.append(buffer, n);
     }
     EXPECT_TRUE(is_pattern_prefix(received)) << received.size() << " bytes";
-    close(sv[1]);
 }
 
 TEST(UnixInFlight, ASocketClosedByItsSenderWhileInFlightStillWorks)
 {
-    int carrier[2], passed[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, carrier), 0);
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, passed), 0);
-    ASSERT_EQ(send_one_fd(carrier[0], passed[0]), 1);
-    close(passed[0]); // only the message holds it now
+    SocketPair carrier, passed;
+    ASSERT_EQ(carrier.open(SOCK_STREAM), 0);
+    ASSERT_EQ(passed.open(SOCK_STREAM), 0);
+    ASSERT_EQ(send_fds(carrier[0], { passed[0] }), 1);
+    passed.close(0); // only the message holds it now
     int received = receive_one_fd(carrier[1]);
     ASSERT_GE(received, 0);
     write_all(passed[1], "hi", 2);
@@ -218,24 +175,23 @@ TEST(UnixInFlight, ASocketClosedByItsSenderWhileInFlightStillWorks)
     close(received);
     char byte;
     EXPECT_EQ(read(passed[1], &byte, 1), 0); // its last reference went: EOF
-    for (int fd : { carrier[0], carrier[1], passed[1] })
-        close(fd);
 }
 
 TEST(UnixInFlight, AQueuedFdIsReleasedWhenItsMessageIsDiscardedByTheSenderClosing)
 {
     // The sender closes with an unread message that carries a pipe's write end: the receiver
     // can still take it (the data was sent), and closing the receiver frees it.
-    int sv[2], pipe_fds[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    int pipe_fds[2];
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     ASSERT_EQ(pipe(pipe_fds), 0);
-    ASSERT_EQ(send_one_fd(sv[0], pipe_fds[1]), 1);
+    ASSERT_EQ(send_fds(sv[0], { pipe_fds[1] }), 1);
     close(pipe_fds[1]);
-    close(sv[0]);
+    sv.close(0);
     int received = receive_one_fd(sv[1]);
     ASSERT_GE(received, 0);
     close(received);
-    close(sv[1]);
+    sv.close(1);
     char byte;
     EXPECT_EQ(read(pipe_fds[0], &byte, 1), 0);
     close(pipe_fds[0]);
@@ -244,8 +200,8 @@ TEST(UnixInFlight, AQueuedFdIsReleasedWhenItsMessageIsDiscardedByTheSenderClosin
 TEST(UnixBadInput, MsghdrPointersAndLengths)
 {
     SKIP_UNDER_QEMU_USER("qemu converts msghdr itself: its faults and length limits differ");
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     char data[] = "x";
     iovec iov { data, 1 };
     msghdr message {};
@@ -287,20 +243,17 @@ TEST(UnixBadInput, MsghdrPointersAndLengths)
     EXPECT_EQ(recvmsg(sv[1], &bad, 0), -1);
     EXPECT_EQ(errno, EFAULT);
     EXPECT_EQ(recv(sv[1], &byte, 1, MSG_DONTWAIT), 1);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixBadInput, RightsToABadControlBufferAreClosedNotLeaked)
 {
     SKIP_UNDER_QEMU_USER("qemu receives into its own control buffer");
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     int null_fd = open("/dev/null", O_RDONLY);
-    ASSERT_EQ(send_one_fd(sv[0], null_fd), 1);
+    ASSERT_EQ(send_fds(sv[0], { null_fd }), 1);
     close(null_fd);
-    int expected_next = dup(0);
-    close(expected_next);
+    int expected_next = lowest_free_fd();
     char byte;
     iovec iov { &byte, 1 };
     msghdr message {};
@@ -312,11 +265,7 @@ TEST(UnixBadInput, RightsToABadControlBufferAreClosedNotLeaked)
     EXPECT_TRUE(message.msg_flags & MSG_CTRUNC);
     EXPECT_EQ(message.msg_controllen, 0u);
     // The passed file was not installed: the lowest free descriptor is unchanged.
-    int probe = dup(0);
-    EXPECT_EQ(probe, expected_next);
-    close(probe);
-    close(sv[0]);
-    close(sv[1]);
+    EXPECT_EQ(lowest_free_fd(), expected_next);
 }
 
 // A receive whose buffer is a file mapping not yet read from the disk: the copy to the user
@@ -339,14 +288,9 @@ TEST(UnixFaults, ReceiveIntoAndSendFromFileMappingsNotYetPagedIn)
         contents[i] = static_cast<char>('a' + i % 23);
     write_all(file, contents.data(), contents.size());
     fsync(file);
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
     for (int type : { SOCK_STREAM, SOCK_DGRAM }) {
-        if (type == SOCK_DGRAM) {
-            close(sv[0]);
-            close(sv[1]);
-            ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
-        }
+        SocketPair sv;
+        ASSERT_EQ(sv.open(type), 0);
         // Send from a fresh read-only mapping of the file.
         void* source = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file, 0);
         ASSERT_NE(source, MAP_FAILED);
@@ -361,8 +305,6 @@ TEST(UnixFaults, ReceiveIntoAndSendFromFileMappingsNotYetPagedIn)
         EXPECT_EQ(std::string(into, 1000), contents.substr(3 * 4096, 1000));
         munmap(target, size);
     }
-    close(sv[0]);
-    close(sv[1]);
     close(file);
     unlink(file_path.c_str());
 }

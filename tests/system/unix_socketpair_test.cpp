@@ -9,28 +9,27 @@ using namespace unix_test;
 
 TEST(Acceptance, SocketpairParentAndChildTalkBothWaysAfterFork)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     pid_t child = fork_child_then([&] {
-        close(sv[0]);
+        sv.close(0);
         EXPECT_EQ(read_exactly(sv[1], 13), "hello, child!");
         write_all(sv[1], "hello, parent!", 14);
-        close(sv[1]);
+        sv.close(1);
     });
-    close(sv[1]);
+    sv.close(1);
     write_all(sv[0], "hello, child!", 13);
     EXPECT_EQ(read_exactly(sv[0], 14), "hello, parent!");
     char byte;
     EXPECT_EQ(read(sv[0], &byte, 1), 0);
     EXPECT_EQ(wait_exit_code(child), 0);
-    close(sv[0]);
 }
 
 TEST(UnixSocketpair, FlagsAndErrors)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
-    for (int fd : sv) {
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC), 0);
+    for (int fd : { sv[0], sv[1] }) {
         EXPECT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK);
         EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
     }
@@ -46,18 +45,19 @@ TEST(UnixSocketpair, FlagsAndErrors)
     length = sizeof(credentials);
     ASSERT_EQ(getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &credentials, &length), 0);
     EXPECT_EQ(credentials.pid, getpid());
-    close(sv[0]);
-    close(sv[1]);
+    sv.close(0);
+    sv.close(1);
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, (int*)0x10), -1);
     EXPECT_EQ(errno, EFAULT);
-    EXPECT_EQ(socketpair(AF_INET, SOCK_STREAM, 0, sv), -1);
+    int ends[2];
+    EXPECT_EQ(socketpair(AF_INET, SOCK_STREAM, 0, ends), -1);
     EXPECT_EQ(errno, EOPNOTSUPP);
 }
 
 TEST(UnixFlags, PeekDontwaitWaitall)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     char buffer[16] {};
     EXPECT_EQ(recv(sv[1], buffer, sizeof(buffer), MSG_DONTWAIT), -1);
     EXPECT_EQ(errno, EAGAIN);
@@ -82,14 +82,12 @@ TEST(UnixFlags, PeekDontwaitWaitall)
     write_all(sv[0], "xy", 2);
     shutdown(sv[0], SHUT_WR);
     EXPECT_EQ(recv(sv[1], buffer, 6, MSG_WAITALL), 2);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixFlags, ReadvWritevScatter)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     char a[] = "scat", b[] = "tered";
     iovec out[2] = { { a, 4 }, { b, 5 } };
     EXPECT_EQ(writev(sv[0], out, 2), 9);
@@ -97,14 +95,12 @@ TEST(UnixFlags, ReadvWritevScatter)
     iovec in[2] = { { x, 3 }, { y, 6 } };
     EXPECT_EQ(readv(sv[1], in, 2), 9);
     EXPECT_EQ(std::string(x, 3) + std::string(y, 6), "scattered");
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixDatagram, BoundariesTruncAndPeek)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_DGRAM), 0);
     ASSERT_EQ(send(sv[0], "first message", 13, 0), 13);
     ASSERT_EQ(send(sv[0], "second", 6, 0), 6);
     int value = 0;
@@ -122,8 +118,6 @@ TEST(UnixDatagram, BoundariesTruncAndPeek)
     EXPECT_EQ(std::string(buffer, 5), "first");
     EXPECT_EQ(recv(sv[1], buffer, sizeof(buffer), 0), 6);
     EXPECT_EQ(std::string(buffer, 6), "second");
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixDatagram, SendtoRecvfromOverPathsAndErrors)
@@ -224,15 +218,11 @@ TEST(UnixSeqpacket, MessagesOverAConnection)
     unlink(path.c_str());
 }
 
-static void on_alarm(int) { }
-
 TEST(UnixBlocking, SignalInterruptsABlockedRecv)
 {
-    struct sigaction action {}, old;
-    action.sa_handler = on_alarm; // no SA_RESTART
-    sigaction(SIGALRM, &action, &old);
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ScopedAction action(SIGALRM, count_signal); // no SA_RESTART
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     ualarm(100 * 1000, 0);
     char byte;
     EXPECT_EQ(read(sv[0], &byte, 1), -1);
@@ -243,20 +233,15 @@ TEST(UnixBlocking, SignalInterruptsABlockedRecv)
     ualarm(100 * 1000, 0);
     EXPECT_EQ(accept(listener, nullptr, nullptr), -1);
     EXPECT_EQ(errno, EINTR);
-    sigaction(SIGALRM, &old, nullptr);
-    for (int fd : { sv[0], sv[1], listener })
-        close(fd);
+    close(listener);
     unlink(path.c_str());
 }
 
 TEST(UnixBlocking, SaRestartRestartsRecv)
 {
-    struct sigaction action {}, old;
-    action.sa_handler = on_alarm;
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGALRM, &action, &old);
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ScopedAction action(SIGALRM, count_signal, SA_RESTART);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     pid_t child = fork_child_then([&] {
         usleep(300 * 1000);
         write_all(sv[1], "k", 1);
@@ -266,38 +251,24 @@ TEST(UnixBlocking, SaRestartRestartsRecv)
     EXPECT_EQ(read(sv[0], &byte, 1), 1);
     EXPECT_EQ(byte, 'k');
     EXPECT_EQ(wait_exit_code(child), 0);
-    sigaction(SIGALRM, &old, nullptr);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixBlocking, BlockedReaderWakesWhenPeerCloses)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    pid_t child = fork_child_then([&] {
-        close(sv[0]);
-        usleep(100 * 1000);
-        close(sv[1]);
-    });
-    close(sv[1]);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
+    pid_t child = close_peer_later(sv, 100);
     char byte;
     EXPECT_EQ(read(sv[0], &byte, 1), 0);
     EXPECT_EQ(wait_exit_code(child), 0);
-    close(sv[0]);
 }
 
 TEST(UnixBlocking, BlockedWriterWakesWhenPeerCloses)
 {
-    signal(SIGPIPE, SIG_IGN);
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    pid_t child = fork_child_then([&] {
-        close(sv[0]);
-        usleep(200 * 1000);
-        close(sv[1]);
-    });
-    close(sv[1]);
+    ScopedAction ignore(SIGPIPE, SIG_IGN);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
+    pid_t child = close_peer_later(sv, 200);
     std::string big(1 << 20, 'b');
     ssize_t n = write(sv[0], big.data(), big.size());
     // Partly written, or EPIPE if nothing was.
@@ -306,14 +277,12 @@ TEST(UnixBlocking, BlockedWriterWakesWhenPeerCloses)
     else
         EXPECT_LT(static_cast<size_t>(n), big.size());
     EXPECT_EQ(wait_exit_code(child), 0);
-    close(sv[0]);
-    signal(SIGPIPE, SIG_DFL);
 }
 
 TEST(UnixFlags, BadPointersGiveEfault)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     EXPECT_EQ(send(sv[0], (void*)0x10, 4, 0), -1);
     EXPECT_EQ(errno, EFAULT);
     write_all(sv[0], "data", 4);
@@ -324,6 +293,4 @@ TEST(UnixFlags, BadPointersGiveEfault)
     EXPECT_EQ(recv(sv[1], buffer, 4, 0), 4);
     EXPECT_EQ(sendmsg(sv[0], (msghdr*)0x10, 0), -1);
     EXPECT_EQ(errno, EFAULT);
-    close(sv[0]);
-    close(sv[1]);
 }

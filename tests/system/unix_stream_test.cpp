@@ -120,9 +120,7 @@ TEST(UnixBind, ParentNeedsWriteAndSearch)
         GTEST_SKIP() << "needs root to switch users";
     std::string dir = "/tmp/sockeye-perm-" + std::to_string(getpid());
     ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
-    int status = in_child([&] {
-        ASSERT_EQ(setgid(65534), 0);
-        ASSERT_EQ(setuid(65534), 0);
+    int status = in_child_as_nobody([&] {
         int fd = socket(AF_UNIX, SOCK_STREAM, 0);
         socklen_t length;
         auto address = path_address((dir + "/s.sock").c_str(), &length);
@@ -281,15 +279,13 @@ TEST(UnixConnect, NeedsWritePermissionOnTheNode)
     int listener = listening_socket(SOCK_STREAM, path);
     ASSERT_GE(listener, 0);
     ASSERT_EQ(chmod(path.c_str(), 0755), 0);
-    int status = in_child([&] {
-        ASSERT_EQ(setuid(65534), 0);
+    int status = in_child_as_nobody([&] {
         EXPECT_EQ(connect_to(SOCK_STREAM, path), -1);
         EXPECT_EQ(errno, EACCES);
     });
     EXPECT_EQ(status, 0);
     ASSERT_EQ(chmod(path.c_str(), 0777), 0);
-    status = in_child([&] {
-        ASSERT_EQ(setuid(65534), 0);
+    status = in_child_as_nobody([&] {
         int fd = connect_to(SOCK_STREAM, path);
         EXPECT_GE(fd, 0) << strerror(errno);
     });
@@ -457,8 +453,8 @@ TEST(UnixSocket, UnknownTypeFlagsAreInvalid)
 
 TEST(UnixShutdown, EffectsOnBothEnds)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     write_all(sv[0], "abc", 3);
     ASSERT_EQ(shutdown(sv[0], SHUT_WR), 0);
     // The peer reads what was sent, then EOF.
@@ -480,42 +476,32 @@ TEST(UnixShutdown, EffectsOnBothEnds)
     EXPECT_EQ(errno, EPIPE);
     EXPECT_EQ(shutdown(sv[0], 7), -1);
     EXPECT_EQ(errno, EINVAL);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixShutdown, RdwrGivesPollHup)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     ASSERT_EQ(shutdown(sv[0], SHUT_RDWR), 0);
     pollfd p[2] = { { sv[0], POLLIN | POLLOUT | POLLRDHUP, 0 }, { sv[1], POLLIN | POLLOUT | POLLRDHUP, 0 } };
     ASSERT_EQ(poll(p, 2, 0), 2);
     EXPECT_EQ(p[0].revents, POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
     EXPECT_EQ(p[1].revents, POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
-    close(sv[0]);
-    close(sv[1]);
 }
-
-static volatile sig_atomic_t s_sigpipes;
 
 TEST(UnixEpipe, SigpipeUnlessNosignal)
 {
-    s_sigpipes = 0;
-    struct sigaction action {}, old;
-    action.sa_handler = [](int) { s_sigpipes = s_sigpipes + 1; };
-    sigaction(SIGPIPE, &action, &old);
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    close(sv[1]);
+    g_count = 0;
+    ScopedAction action(SIGPIPE, count_signal);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
+    sv.close(1);
     EXPECT_EQ(write(sv[0], "x", 1), -1);
     EXPECT_EQ(errno, EPIPE);
-    EXPECT_EQ(s_sigpipes, 1);
+    EXPECT_EQ(g_count, 1);
     EXPECT_EQ(send(sv[0], "x", 1, MSG_NOSIGNAL), -1);
     EXPECT_EQ(errno, EPIPE);
-    EXPECT_EQ(s_sigpipes, 1);
-    close(sv[0]);
-    sigaction(SIGPIPE, &old, nullptr);
+    EXPECT_EQ(g_count, 1);
 }
 
 TEST(UnixEpipe, DefaultSigpipeKills)
@@ -533,10 +519,10 @@ TEST(UnixEpipe, DefaultSigpipeKills)
 
 TEST(UnixEof, EofAndConnectionReset)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     write_all(sv[1], "for you", 7);
-    close(sv[1]);
+    sv.close(1);
     // Data first, then EOF (the closed end had nothing unread).
     EXPECT_EQ(read_exactly(sv[0], 7), "for you");
     char byte;
@@ -544,34 +530,32 @@ TEST(UnixEof, EofAndConnectionReset)
     pollfd p { sv[0], POLLIN | POLLOUT | POLLRDHUP, 0 };
     ASSERT_EQ(poll(&p, 1, 0), 1);
     EXPECT_EQ(p.revents, POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
-    close(sv[0]);
+    sv.close(0);
 
     // The peer closed with unread data: ECONNRESET once, then EOF.
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     write_all(sv[0], "unread", 6);
-    close(sv[1]);
+    sv.close(1);
     p = { sv[0], POLLIN, 0 };
     ASSERT_EQ(poll(&p, 1, 0), 1);
     EXPECT_TRUE(p.revents & POLLERR);
     EXPECT_EQ(read(sv[0], &byte, 1), -1);
     EXPECT_EQ(errno, ECONNRESET);
     EXPECT_EQ(read(sv[0], &byte, 1), 0);
-    close(sv[0]);
 }
 
 TEST(UnixEof, SoErrorReportsAndClearsConnectionReset)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     write_all(sv[0], "unread", 6);
-    close(sv[1]);
+    sv.close(1);
     int error = 0;
     socklen_t length = sizeof(error);
     ASSERT_EQ(getsockopt(sv[0], SOL_SOCKET, SO_ERROR, &error, &length), 0);
     EXPECT_EQ(error, ECONNRESET);
     ASSERT_EQ(getsockopt(sv[0], SOL_SOCKET, SO_ERROR, &error, &length), 0);
     EXPECT_EQ(error, 0);
-    close(sv[0]);
 }
 
 TEST(UnixPoll, Readiness)
@@ -622,19 +606,13 @@ TEST(UnixPoll, Readiness)
 
 TEST(UnixPoll, WakesOnPeerClose)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    pid_t child = fork_child_then([&] {
-        close(sv[0]);
-        usleep(100 * 1000);
-        close(sv[1]);
-    });
-    close(sv[1]);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
+    pid_t child = close_peer_later(sv, 100);
     pollfd p { sv[0], POLLIN, 0 };
     ASSERT_EQ(poll(&p, 1, 5000), 1);
     EXPECT_TRUE(p.revents & POLLHUP);
     EXPECT_EQ(wait_exit_code(child), 0);
-    close(sv[0]);
 }
 
 TEST(UnixOptions, SocketLevelOptions)
@@ -698,8 +676,8 @@ TEST(UnixOptions, SocketLevelOptions)
 
 TEST(UnixIoctl, InqAndOutq)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     int value = -1;
     ASSERT_EQ(ioctl(sv[1], FIONREAD, &value), 0);
     EXPECT_EQ(value, 0);
@@ -716,14 +694,12 @@ TEST(UnixIoctl, InqAndOutq)
     EXPECT_EQ(value, 0);
     EXPECT_EQ(ioctl(sv[1], FIONREAD, (int*)0x10), -1);
     EXPECT_EQ(errno, EFAULT);
-    close(sv[0]);
-    close(sv[1]);
 }
 
 TEST(UnixStream, SendtoWithAddressOnConnectedStream)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     socklen_t length;
     auto address = path_address("/tmp/whatever", &length);
     EXPECT_EQ(sendto(sv[0], "x", 1, 0, (sockaddr*)&address, length), -1);
@@ -734,27 +710,25 @@ TEST(UnixStream, SendtoWithAddressOnConnectedStream)
     char byte;
     EXPECT_EQ(recv(lonely, &byte, 1, MSG_DONTWAIT), -1);
     EXPECT_EQ(errno, EINVAL);
-    close(sv[0]);
-    close(sv[1]);
     close(lonely);
 }
 
 TEST(UnixStream, LargeTransferAcrossProcesses)
 {
-    int sv[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    SocketPair sv;
+    ASSERT_EQ(sv.open(SOCK_STREAM), 0);
     constexpr size_t total = 4 << 20;
     pid_t child = fork_child_then([&] {
-        close(sv[0]);
+        sv.close(0);
         std::string chunk(65536, '\0');
         for (size_t sent = 0; sent < total; sent += chunk.size()) {
             for (size_t i = 0; i < chunk.size(); ++i)
                 chunk[i] = static_cast<char>((sent + i) * 7);
             write_all(sv[1], chunk.data(), chunk.size());
         }
-        close(sv[1]);
+        sv.close(1);
     });
-    close(sv[1]);
+    sv.close(1);
     size_t received = 0;
     bool intact = true;
     char buffer[10000];
@@ -770,5 +744,4 @@ TEST(UnixStream, LargeTransferAcrossProcesses)
     EXPECT_EQ(received, total);
     EXPECT_TRUE(intact);
     EXPECT_EQ(wait_exit_code(child), 0);
-    close(sv[0]);
 }
