@@ -157,7 +157,6 @@ Sockeye does not have yet.)
   $ umount /tmp/m; rmdir /tmp/m
 
 ## df counts the blocks as Linux does (the inode tables and other metadata are not in the size)
-  % xfail Sockeye's ext2 statfs counts every block in f_blocks; Linux subtracts the metadata overhead (kernel/fs/ext2)
   $ df / | tail -n 1 | awk '{print $2, $6}'
   126960 /
   $ df -k / | tail -n 1 | awk '{print ($2 - $3 == $4) ? "used + available = size" : $0}'

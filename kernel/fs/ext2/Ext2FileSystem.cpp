@@ -166,6 +166,7 @@ Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::try_mount(RefPtr<BlockDevice> dev
     }
 
     TRY(fs->load_groups(reason));
+    fs->m_overhead_blocks = fs->count_overhead_blocks();
     {
         Locker locker(*fs);
         auto root_or_error = fs->get_inode_locked(root_ino);
@@ -249,6 +250,45 @@ bool Ext2FileSystem::is_group_metadata(u32 group, u32 block) const
     if (block >= gd.bg_inode_table && block - gd.bg_inode_table < m_inode_table_blocks)
         return true;
     return block <= m_super.s_first_data_block + m_gdt_blocks; // primary superblock + descriptors
+}
+
+// Whether a group starts with a copy of the superblock and the group descriptors: group 0
+// always; with sparse_super only groups 1 and the powers of 3, 5 and 7; with sparse_super2 only
+// the (at most two) groups the superblock names; otherwise every group.
+bool Ext2FileSystem::group_has_superblock(u32 group) const
+{
+    if (group == 0)
+        return true;
+    if (m_super.s_rev_level == 0)
+        return true;
+    if (m_super.s_feature_compat & compat_sparse_super2)
+        return group == m_super.s_backup_bgs[0] || group == m_super.s_backup_bgs[1];
+    if (group == 1 || !(m_super.s_feature_ro_compat & ro_compat_sparse_super))
+        return true;
+    for (u32 base : { 3u, 5u, 7u }) {
+        u64 power = base;
+        while (power < group)
+            power *= base;
+        if (power == group)
+            return true;
+    }
+    return false;
+}
+
+// The blocks Linux's statfs leaves out of f_blocks as filesystem overhead (ext2_statfs, and
+// ext4's count_overhead, which Debian's kernel uses for ext2): those before the first data
+// block; each superblock copy with its group descriptors; each group's two bitmaps and inode
+// table. The reserved GDT blocks of resize_inode are not counted (they are not on Linux).
+// FIXME: ext4 also counts an internal journal (has_journal), which Sockeye does not support.
+u32 Ext2FileSystem::count_overhead_blocks() const
+{
+    u64 overhead = m_super.s_first_data_block;
+    for (u32 group = 0; group < m_group_count; ++group) {
+        if (group_has_superblock(group))
+            overhead += 1 + m_gdt_blocks;
+        overhead += 2 + m_inode_table_blocks;
+    }
+    return u32(min<u64>(overhead, m_super.s_blocks_count));
 }
 
 bool Ext2FileSystem::is_valid_data_block(u32 block) const
@@ -560,7 +600,7 @@ Result<FileSystemStats> Ext2FileSystem::stats()
     FileSystemStats stats;
     stats.type = super_magic;
     stats.block_size = m_block_size;
-    stats.blocks = m_super.s_blocks_count;
+    stats.blocks = m_super.s_blocks_count - m_overhead_blocks;
     stats.blocks_free = m_super.s_free_blocks_count;
     stats.blocks_available = m_super.s_free_blocks_count > m_super.s_r_blocks_count ? m_super.s_free_blocks_count - m_super.s_r_blocks_count : 0;
     stats.files = m_super.s_inodes_count;

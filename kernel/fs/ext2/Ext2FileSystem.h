@@ -96,6 +96,8 @@ private:
     u32 group_first_block(u32 group) const { return m_super.s_first_data_block + group * m_super.s_blocks_per_group; }
     u32 blocks_in_group(u32 group) const;
     bool is_group_metadata(u32 group, u32 block) const;
+    bool group_has_superblock(u32 group) const;
+    u32 count_overhead_blocks() const;
     bool has_filetype() const { return m_super.s_feature_incompat & ext2::incompat_filetype; }
     Timespec now() const; // the VFS clock (filesystem_now)
 
@@ -116,6 +118,7 @@ private:
     u32 m_first_ino { 0 };
     u32 m_inode_table_blocks { 0 }; // per group
     u32 m_gdt_blocks { 0 };
+    u32 m_overhead_blocks { 0 }; // metadata statfs leaves out of f_blocks (constant once mounted)
     u32 m_ptrs_per_block { 0 };
     u64 m_max_file_size { 0 };
     bool m_read_only { false };

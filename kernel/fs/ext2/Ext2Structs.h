@@ -26,7 +26,8 @@ constexpr u8 dt_unknown = 0, dt_fifo = 1, dt_chr = 2, dt_dir = 4, dt_blk = 6, dt
 
 // s_feature_compat
 constexpr u32 compat_dir_prealloc = 0x1, compat_imagic_inodes = 0x2, compat_has_journal = 0x4,
-              compat_ext_attr = 0x8, compat_resize_inode = 0x10, compat_dir_index = 0x20;
+              compat_ext_attr = 0x8, compat_resize_inode = 0x10, compat_dir_index = 0x20,
+              compat_sparse_super2 = 0x200;
 // s_feature_incompat
 constexpr u32 incompat_compression = 0x1, incompat_filetype = 0x2, incompat_recover = 0x4,
               incompat_journal_dev = 0x8, incompat_meta_bg = 0x10, incompat_extents = 0x40,
@@ -86,7 +87,9 @@ struct Superblock {
     u32 s_feature_compat;
     u32 s_feature_incompat;
     u32 s_feature_ro_compat;
-    u8 rest[1024 - 104];
+    u8 rest1[0x24c - 104];
+    u32 s_backup_bgs[2]; // with COMPAT_SPARSE_SUPER2: the only groups besides 0 with a backup
+    u8 rest2[1024 - 0x254];
 };
 static_assert(sizeof(Superblock) == 1024);
 
