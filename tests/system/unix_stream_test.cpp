@@ -3,7 +3,10 @@
 #include "unix_test_support.h"
 #include <linux/sockios.h>
 #include <poll.h>
+#include <atomic>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <thread>
 
 using namespace unix_test;
 
@@ -744,4 +747,75 @@ TEST(UnixStream, LargeTransferAcrossProcesses)
     EXPECT_EQ(received, total);
     EXPECT_TRUE(intact);
     EXPECT_EQ(wait_exit_code(child), 0);
+}
+
+// accept reserves its descriptor before it takes a connection off the queue (Linux's
+// get_unused_fd_flags first): with no descriptor free it is EMFILE and the connection stays
+// queued for the next accept.
+TEST(UnixStream, AcceptWithAFullTableIsEmfileAndKeepsTheConnection)
+{
+    std::string path = temp_path("accept-emfile");
+    int listener = listening_socket(SOCK_STREAM, path);
+    ASSERT_GE(listener, 0);
+    int client = connect_to(SOCK_STREAM, path);
+    ASSERT_GE(client, 0);
+    ASSERT_EQ(write(client, "queued", 6), 6);
+    rlimit saved {};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    int next_free = lowest_free_fd();
+    ASSERT_GE(next_free, 0);
+    rlimit full = saved;
+    full.rlim_cur = next_free; // every descriptor below the limit is in use
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &full), 0);
+    errno = 0;
+    EXPECT_EQ(accept(listener, nullptr, nullptr), -1);
+    EXPECT_EQ(errno, EMFILE);
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+    int server = accept(listener, nullptr, nullptr);
+    ASSERT_GE(server, 0) << "the connection waited in the queue: " << strerror(errno);
+    char buffer[8] = {};
+    EXPECT_EQ(read(server, buffer, sizeof(buffer)), 6);
+    EXPECT_STREQ(buffer, "queued");
+    close(server);
+    close(client);
+    close(listener);
+    unlink(path.c_str());
+}
+
+// While accept waits, the descriptor it will return is taken: not handed to open, EBADF to
+// close, EBUSY to dup2 (Linux's rule for a reserved descriptor).
+TEST(UnixStream, ABlockedAcceptHoldsItsDescriptor)
+{
+    std::string path = temp_path("accept-reserved");
+    int listener = listening_socket(SOCK_STREAM, path);
+    ASSERT_GE(listener, 0);
+    int reserved = lowest_free_fd(); // which accept will reserve
+    ASSERT_GE(reserved, 0);
+    std::atomic<int> accepted { -2 };
+    std::thread acceptor([&] { accepted = accept(listener, nullptr, nullptr); });
+    // Wait until the acceptor has reserved it: open no longer gets it.
+    int other = -1;
+    for (int attempt = 0; attempt < 500; ++attempt) {
+        other = dup(0);
+        if (other != reserved)
+            break;
+        close(other);
+        usleep(2000);
+    }
+    ASSERT_NE(other, reserved) << "accept never reserved its descriptor";
+    errno = 0;
+    EXPECT_EQ(dup2(1, reserved), -1);
+    EXPECT_EQ(errno, EBUSY);
+    errno = 0;
+    EXPECT_EQ(close(reserved), -1);
+    EXPECT_EQ(errno, EBADF);
+    int client = connect_to(SOCK_STREAM, path);
+    ASSERT_GE(client, 0);
+    acceptor.join();
+    EXPECT_EQ(accepted.load(), reserved);
+    close(accepted.load());
+    close(other);
+    close(client);
+    close(listener);
+    unlink(path.c_str());
 }
