@@ -1,6 +1,11 @@
 // The ELF loader (static ET_EXEC and static-pie ET_DYN; PT_INTERP is refused with ENOEXEC for
 // now), "#!" scripts (nested up to 4 levels), and the initial stack: argc, argv, envp, auxv
 // and the strings they point to, as Linux's create_elf_tables lays them out.
+//
+// Segments are mapped, not read: the file part of each PT_LOAD is a private mapping of the
+// executable (its pages are read when first touched and shared copy-on-write after fork) and
+// the rest of the segment (bss) is anonymous memory, so an exec costs the pages the program
+// uses rather than a copy of the whole binary.
 #include <arch/Arch.h>
 #include <arch/riscv64/Csr.h>
 #include <lib/IoBuffer.h>
@@ -10,9 +15,11 @@
 #include <proc/Exec.h>
 #include <proc/Lifecycle.h>
 #include <proc/RobustList.h>
+#include <proc/Rseq.h>
 #include <proc/Scheduler.h>
 #include <string.h>
 #include <vfs/InodeFile.h>
+#include <vfs/OpenFile.h>
 #include <vfs/Permission.h>
 #include <vfs/VirtualFileSystem.h>
 
@@ -62,6 +69,7 @@ Result<void> check_elf(Inode& inode, Elf64_Ehdr& header, Elf64_Phdr* phdrs)
         || header.e_phnum == 0 || header.e_phnum > max_program_headers)
         return Error { ENOEXEC };
     TRY(read_exact(inode, header.e_phoff, phdrs, header.e_phnum * sizeof(Elf64_Phdr)));
+    u64 file_size = inode.metadata().size;
     for (u32 i = 0; i < header.e_phnum; ++i) {
         if (phdrs[i].p_type == PT_INTERP)
             return Error { ENOEXEC }; // FIXME: dynamically linked programs are not supported yet
@@ -71,13 +79,27 @@ Result<void> check_elf(Inode& inode, Elf64_Ehdr& header, Elf64_Phdr* phdrs)
         if (ph.p_filesz > ph.p_memsz || ph.p_memsz > arch::user_space_end || ph.p_vaddr >= arch::user_space_end
             || ph.p_vaddr + ph.p_memsz > arch::user_space_end || (ph.p_vaddr % arch::page_size) != (ph.p_offset % arch::page_size))
             return Error { ENOEXEC };
+        // The file part must lie within the file. (Linux maps it regardless and the program
+        // faults with SIGBUS when it touches a page past the end; failing here keeps the caller.)
+        if (ph.p_filesz && (ph.p_filesz > file_size || ph.p_offset > file_size - ph.p_filesz))
+            return Error { ENOEXEC };
     }
     return {};
 }
 
-// Maps and fills the segments into the (already active) new address space.
-Result<LoadedImage> load_segments(AddressSpace& space, Inode& inode, const Elf64_Ehdr& header, const Elf64_Phdr* phdrs)
+// Maps the segments into the new address space from file, the executable opened for exec.
+// For each PT_LOAD: [page of vaddr, page end of vaddr + filesz) maps the file privately from
+// the page of p_offset with the segment's protection; if memsz > filesz, the rest of the last
+// file page is zeroed (a forced write: the page becomes this space's own copy even when the
+// segment is read-only) and the pages up to vaddr + memsz are anonymous. A later segment that
+// shares a page with an earlier one replaces that page, as Linux's MAP_FIXED does.
+// FIXME: Linux leaves the tail of a read-only segment's last file page unzeroed (its clear_user
+// fails and the error is ignored) and maps such a segment's bss pages writable; we zero the
+// tail and keep the segment's protection, which is what the ELF specification asks for.
+Result<LoadedImage> load_segments(AddressSpace& space, const RefPtr<OpenFile>& file, const Elf64_Ehdr& header, const Elf64_Phdr* phdrs)
 {
+    static const u8 zeroes[arch::page_size] = {};
+    constexpr uptr page = arch::page_size;
     LoadedImage image;
     uptr bias = header.e_type == ET_DYN ? pie_load_base : 0;
     uptr highest = 0;
@@ -87,19 +109,29 @@ Result<LoadedImage> load_segments(AddressSpace& space, Inode& inode, const Elf64
             image.phdr_address = ph.p_vaddr + bias;
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
             continue;
-        uptr start = align_down<uptr>(ph.p_vaddr + bias, arch::page_size);
-        uptr end = align_up<uptr>(ph.p_vaddr + bias + ph.p_memsz, arch::page_size);
-        TRY(space.map(start, end - start, AddressSpace::Read | AddressSpace::Write,
-            AddressSpace::Private | AddressSpace::Anonymous | AddressSpace::Fixed, nullptr, 0));
-        if (ph.p_filesz) {
-            auto destination = IoBuffer::user(ph.p_vaddr + bias, ph.p_filesz);
-            size_t n = TRY(inode.read_at(ph.p_offset, destination, ph.p_filesz));
-            if (n != ph.p_filesz)
-                return Error { ENOEXEC };
+        // check_elf bounded p_vaddr + p_memsz by the end of user space; the bias may not push it past.
+        if (ph.p_vaddr + ph.p_memsz > arch::user_space_end - bias)
+            return Error { ENOEXEC };
+        uptr address = ph.p_vaddr + bias;
+        u32 protection = protection_of(ph.p_flags);
+        uptr start = align_down<uptr>(address, page);
+        uptr file_end = ph.p_filesz ? align_up<uptr>(address + ph.p_filesz, page) : start;
+        uptr end = align_up<uptr>(address + ph.p_memsz, page);
+        if (file_end > start) {
+            TRY(space.map(start, file_end - start, protection, AddressSpace::Private | AddressSpace::Fixed, file,
+                align_down<u64>(ph.p_offset, page)));
         }
-        TRY(space.protect(start, end - start, protection_of(ph.p_flags)));
+        if (ph.p_memsz > ph.p_filesz) {
+            uptr zero_start = address + ph.p_filesz;
+            if (zero_start < file_end)
+                TRY(space.write_memory(zero_start, zeroes, file_end - zero_start));
+            if (end > file_end) {
+                TRY(space.map(file_end, end - file_end, protection,
+                    AddressSpace::Private | AddressSpace::Anonymous | AddressSpace::Fixed, nullptr, 0));
+            }
+        }
         if (!image.phdr_address && ph.p_offset == 0)
-            image.phdr_address = ph.p_vaddr + bias + header.e_phoff;
+            image.phdr_address = address + header.e_phoff;
         highest = max(highest, end);
     }
     if (highest == 0)
@@ -112,14 +144,21 @@ Result<LoadedImage> load_segments(AddressSpace& space, Inode& inode, const Elf64
 
 Result<void> map_sigreturn_trampoline(AddressSpace& space)
 {
-    TRY(space.map(sigreturn_trampoline, arch::page_size, AddressSpace::Read | AddressSpace::Write,
+    TRY(space.map(sigreturn_trampoline, arch::page_size, AddressSpace::Read | AddressSpace::Execute,
         AddressSpace::Private | AddressSpace::Anonymous | AddressSpace::Fixed, nullptr, 0));
     static constexpr u32 code[] = {
         0x08b00893, // li a7, 139 (rt_sigreturn)
         0x00000073, // ecall
     };
-    TRY(copy_to_user(sigreturn_trampoline, code, sizeof(code)));
-    return space.protect(sigreturn_trampoline, arch::page_size, AddressSpace::Read | AddressSpace::Execute);
+    return space.write_memory(sigreturn_trampoline, code, sizeof(code)); // forced: the page is not writable
+}
+
+// The description the segments are mapped from, read-only like the one Linux's exec opens.
+// The caller checked MAY_EXEC; reading needs no MAY_READ (a --x--x--x program runs).
+Result<RefPtr<OpenFile>> open_executable(const RefPtr<Custody>& custody)
+{
+    auto ops = TRY(InodeFile::try_create());
+    return OpenFile::try_create(std::move(ops), custody->inode_ref(), custody, O_RDONLY);
 }
 
 // Pushes bytes below sp (user memory) and returns the new address.
@@ -306,6 +345,8 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
         break;
     }
 
+    auto executable = TRY(open_executable(custody));
+
     // The other threads end here, before the address space changes under them (Linux's
     // de_thread), and the robust futexes this thread holds are released while their memory
     // is still mapped.
@@ -323,7 +364,7 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
         activate_address_space(old_space.ptr());
         return error;
     };
-    auto image = load_segments(*new_space, custody->inode(), header, phdrs);
+    auto image = load_segments(*new_space, executable, header, phdrs);
     if (image.is_error())
         return restore(image.error());
     if (auto result = map_sigreturn_trampoline(*new_space); result.is_error())
@@ -381,6 +422,7 @@ Result<void> exec(Process& process, Custody& base, StringView original_path, Exe
     thread->altstack_base = 0;
     thread->altstack_size = 0;
     thread->altstack_flags = 2;
+    rseq_forget(*thread);
     TrapFrame& frame = thread->trap_frame();
     memset(&frame, 0, sizeof(frame));
     frame.sepc = image.value().entry;

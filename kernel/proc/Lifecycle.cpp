@@ -20,6 +20,7 @@
 #include <proc/Lifecycle.h>
 #include <proc/Pid.h>
 #include <proc/RobustList.h>
+#include <proc/Rseq.h>
 #include <proc/Scheduler.h>
 #include <proc/SignalDelivery.h>
 #include <proc/SignalNumbers.h>
@@ -54,6 +55,7 @@ static Result<Thread*> create_thread(Process& process, const CloneRequest& reque
         thread->altstack_size = current->altstack_size;
         thread->altstack_flags = current->altstack_flags;
     }
+    rseq_inherit(*thread, *current, request.flags & CloneFlag_VM);
     return thread;
 }
 

@@ -217,8 +217,11 @@ void activate_address_space(AddressSpace* space)
 // Called by the scheduler on every switch: the user address space and the user FP state.
 void switch_user_context(Thread* previous, Thread* next)
 {
-    if (previous->is_user())
+    if (previous->is_user()) {
         save_fp_state(&previous->m_fp);
+        // rseq: a critical section the thread was in may not just resume (Rseq.h).
+        previous->rseq.resume_pending = previous->rseq.area != 0;
+    }
     if (next->is_user()) {
         restore_fp_state(&next->m_fp);
         AddressSpace* space = next->process()->m_address_space.ptr();

@@ -21,6 +21,7 @@
 #include <arch/riscv64/UserTrap.h>
 #include <asm/unistd.h>
 #include <proc/JobControl.h>
+#include <proc/Rseq.h>
 #include <proc/Lifecycle.h>
 #include <proc/Scheduler.h>
 #include <proc/SignalDelivery.h>
@@ -323,6 +324,8 @@ void prepare_return_to_user(TrapFrame& frame)
     Thread& thread = *scheduler::current();
     if (!thread.process())
         return;
+    if (thread.rseq.resume_pending && !rseq_resume(thread, frame))
+        force_sigsegv_on_current_thread();
     long restart_code = 0;
     if (thread.in_syscall && is_restart_code(static_cast<long>(frame.a(0))))
         restart_code = static_cast<long>(frame.a(0));
@@ -351,6 +354,12 @@ void prepare_return_to_user(TrapFrame& frame)
         if (restart_code) {
             apply_restart(frame, thread, restart_code, true, action.flags);
             restart_code = 0;
+        }
+        // The handler's frame saves the abort handler's address if a critical section was
+        // interrupted (Linux's rseq_signal_deliver).
+        if (thread.rseq.area && !rseq_resume(thread, frame)) {
+            force_sigsegv_on_current_thread();
+            continue;
         }
         // The mask the handler's sigreturn restores: rt_sigsuspend's (or ppoll's) saved one
         // for the first frame, the current one after that.

@@ -69,6 +69,15 @@ public:
     // walked at exit so that waiters of a mutex this thread held learn it died.
     uptr robust_list { 0 };
     size_t robust_list_length { 0 };
+    // rseq(2): the registered struct rseq (0 for none), its length and abort signature; the
+    // kernel refreshes it and checks for an interrupted critical section when resume_pending
+    // (set when the thread is switched out).
+    struct RseqRegistration {
+        uptr area { 0 };
+        u32 length { 0 };
+        u32 signature { 0 };
+        bool resume_pending { false };
+    } rseq;
     // a0 at syscall entry, for restarting an interrupted syscall (ERESTARTSYS); in_syscall says
     // that the trap being left is a syscall (so a0 holds its result).
     u64 syscall_original_a0 { 0 };

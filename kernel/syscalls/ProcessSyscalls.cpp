@@ -6,6 +6,7 @@
 #include <proc/Exec.h>
 #include <proc/Lifecycle.h>
 #include <proc/Scheduler.h>
+#include <proc/Rseq.h>
 #include <proc/SignalDelivery.h>
 #include <proc/Wait.h>
 #include <syscalls/FsCommon.h>
@@ -314,6 +315,13 @@ static Result<long> sys_set_robust_list(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_set_robust_list, sys_set_robust_list);
 
+static Result<long> sys_rseq(const SyscallArguments& a)
+{
+    return rseq_register(*scheduler::current(), a.a0, static_cast<u32>(a.a1), static_cast<u32>(a.a2),
+        static_cast<u32>(a.a3));
+}
+REGISTER_SYSCALL(__NR_rseq, sys_rseq);
+
 // get_robust_list(tid, head_ptr, len_ptr): another thread's needs the rights ptrace would.
 static Result<long> sys_get_robust_list(const SyscallArguments& a)
 {
@@ -346,11 +354,55 @@ static Result<long> sys_sched_yield(const SyscallArguments&)
 }
 REGISTER_SYSCALL(__NR_sched_yield, sys_sched_yield);
 
+// CPU affinity: user code runs on one CPU (0), so every thread's mask is {0}. Setting one is
+// accepted when it includes CPU 0 (Linux: EINVAL when no allowed CPU is online), by the
+// target's owner or root (EPERM otherwise, as without CAP_SYS_NICE).
+static constexpr u64 online_cpus = 1;
+
+static Result<void> check_affinity_target(int tid, bool setting)
+{
+    if (tid == 0)
+        return {};
+    Credentials caller = Process::current().credentials();
+    SpinlockGuard guard(g_process_table_lock);
+    Thread* found = find_thread_locked(tid);
+    if (!found)
+        return Error { ESRCH };
+    Credentials owner = found->process()->m_credentials;
+    if (setting && !caller.is_superuser() && caller.euid != owner.uid && caller.euid != owner.euid)
+        return Error { EPERM };
+    return {};
+}
+
+static Result<long> sys_sched_setaffinity(const SyscallArguments& a)
+{
+    u64 mask = 0;
+    TRY(copy_from_user(&mask, a.a2, min<size_t>(a.a1, sizeof(mask))));
+    TRY(check_affinity_target(static_cast<int>(a.a0), true));
+    if (!(mask & online_cpus))
+        return Error { EINVAL };
+    return 0;
+}
+REGISTER_SYSCALL(__NR_sched_setaffinity, sys_sched_setaffinity);
+
+// getcpu(cpu, node, cache): CPU 0 on node 0; the third argument is unused since Linux 2.6.24.
+static Result<long> sys_getcpu(const SyscallArguments& a)
+{
+    u32 zero = 0;
+    if (a.a0)
+        TRY(copy_to_user(a.a0, &zero, sizeof(zero)));
+    if (a.a1)
+        TRY(copy_to_user(a.a1, &zero, sizeof(zero)));
+    return 0;
+}
+REGISTER_SYSCALL(__NR_getcpu, sys_getcpu);
+
 static Result<long> sys_sched_getaffinity(const SyscallArguments& a)
 {
     if (a.a1 < 8 || (a.a1 % 8))
         return Error { EINVAL };
-    u64 mask = 1;
+    TRY(check_affinity_target(static_cast<int>(a.a0), false));
+    u64 mask = online_cpus;
     TRY(copy_to_user(a.a2, &mask, sizeof(mask)));
     return 8;
 }

@@ -396,6 +396,27 @@ TEST(Misc, HwprobeRejectsBadArguments)
     EXPECT_EQ(errno, EFAULT);
 }
 
+TEST(Misc, AffinityAndGetcpuAgree)
+{
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    ASSERT_EQ(sched_getaffinity(0, sizeof(mask), &mask), 0);
+    int cpu = sched_getcpu();
+    ASSERT_GE(cpu, 0);
+    EXPECT_TRUE(CPU_ISSET(cpu, &mask)) << "running on a CPU outside its own mask";
+    cpu_set_t only;
+    CPU_ZERO(&only);
+    CPU_SET(cpu, &only);
+    EXPECT_EQ(sched_setaffinity(0, sizeof(only), &only), 0);
+    EXPECT_EQ(sched_getcpu(), cpu);
+    cpu_set_t empty;
+    CPU_ZERO(&empty);
+    EXPECT_ERRNO(EINVAL, sched_setaffinity(0, sizeof(empty), &empty));
+    EXPECT_ERRNO(ESRCH, sched_getaffinity(0x3ffffff, sizeof(mask), &mask));
+    EXPECT_ERRNO(EFAULT, sched_setaffinity(0, sizeof(mask), reinterpret_cast<cpu_set_t*>(8)));
+    EXPECT_EQ(sched_setaffinity(0, sizeof(mask), &mask), 0);
+}
+
 TEST(Misc, SysinfoDescribesTheMachine)
 {
     struct sysinfo info {};
