@@ -10,6 +10,7 @@
 #include <drivers/Uart16550.h>
 #include <mm/FrameAllocator.h>
 #include <mm/Heap.h>
+#include <proc/LoadAverage.h>
 #include <proc/Scheduler.h>
 #include <selftest/SelfTest.h>
 
@@ -61,6 +62,7 @@ extern "C" [[noreturn]] void kmain(u64 hart, uptr device_tree_physical)
     plic::register_handler(machine.uart.irq, uart_interrupt, nullptr);
     timer::initialize();
     arch::enable_interrupts();
+    load_average::start();
 
     bootargs::parse(machine.bootargs);
     if (const char* name = bootargs::selftest()) {

@@ -262,6 +262,7 @@ u64 next_deadline_ns()
 }
 
 u32 runnable_count() { return s_runnable; }
+bool idle_running() { return s_current == s_idle; }
 
 u64 idle_ns()
 {

@@ -42,6 +42,8 @@ struct KernelTimer {
 void arm_timer(KernelTimer& timer, u64 deadline_ns);
 void cancel_timer(KernelTimer& timer);
 u32 runnable_count();
+// Whether the idle thread is the one running (from an interrupt: whether it interrupted it).
+bool idle_running();
 // Time the hart spent in the idle thread (for /proc/uptime and /proc/stat).
 u64 idle_ns();
 

@@ -3,6 +3,7 @@
 #include <lib/UserCopy.h>
 #include <mm/FrameAllocator.h>
 #include <proc/Futex.h>
+#include <proc/LoadAverage.h>
 #include <proc/Process.h>
 #include <proc/Scheduler.h>
 #include <string.h>
@@ -71,6 +72,9 @@ static Result<long> sys_sysinfo(const SyscallArguments& a)
     info.totalram = stats.total * arch::page_size;
     info.freeram = stats.free * arch::page_size;
     info.procs = static_cast<u16>(Process::count());
+    load_average::read(info.loads);
+    for (u64& load : info.loads)
+        load <<= 16 - load_average::fraction_bits; // SI_LOAD_SHIFT
     info.mem_unit = 1;
     TRY(copy_to_user(a.a0, &info, sizeof(info)));
     return 0;

@@ -429,6 +429,37 @@ TEST(Misc, SysinfoDescribesTheMachine)
     EXPECT_GE(info.uptime, 0);
 }
 
+// The load average follows the runnable threads (sampled every 5 seconds, as on Linux).
+TEST(Misc, LoadAverageRisesWhileAThreadSpins)
+{
+    Child spinner([] {
+        double end = now_seconds() + 30;
+        while (now_seconds() < end) { }
+        return 0;
+    });
+    double one_minute = 0;
+    struct sysinfo info {};
+    bool risen = eventually(
+        [&] {
+            std::string text = fstest::read_file("/proc/loadavg");
+            one_minute = atof(text.c_str());
+            return one_minute > 0 && sysinfo(&info) == 0 && info.loads[0] > 0;
+        },
+        20000);
+    EXPECT_TRUE(risen) << "/proc/loadavg still says " << one_minute;
+    EXPECT_LT(one_minute, 50.0);
+    std::string text = fstest::read_file("/proc/loadavg");
+    unsigned running = 0, threads = 0;
+    int last_pid = 0;
+    double averages[3];
+    EXPECT_EQ(sscanf(text.c_str(), "%lf %lf %lf %u/%u %d", &averages[0], &averages[1], &averages[2], &running,
+                  &threads, &last_pid),
+        6)
+        << text;
+    EXPECT_GE(threads, running);
+    EXPECT_GE(last_pid, spinner.pid());
+}
+
 TEST(Misc, GetrandomFillsTheBuffer)
 {
     unsigned char a[64] = {}, b[64] = {};

@@ -5,6 +5,7 @@
 #include <fs/procfs/ProcText.h>
 #include <mm/FrameAllocator.h>
 #include <mm/Heap.h>
+#include <proc/LoadAverage.h>
 #include <proc/Process.h>
 #include <proc/Scheduler.h>
 #include <string.h>
@@ -110,10 +111,16 @@ Result<void> generate_stat(ProcText& text)
 
 Result<void> generate_loadavg(ProcText& text)
 {
-    // FIXME: no load average is computed (sysinfo reports 0 too).
+    u64 loads[3];
+    load_average::read(loads);
+    for (u64 load : loads) {
+        u64 rounded = load + load_average::one / 200; // to the nearest hundredth
+        text.append("%lu.%02lu ", rounded >> load_average::fraction_bits,
+            ((rounded & (load_average::one - 1)) * 100) >> load_average::fraction_bits);
+    }
     u32 threads = 0;
     Process::for_each([&](Process& process) { threads += static_cast<u32>(process.thread_count); });
-    text.append("0.00 0.00 0.00 %u/%u %d\n", scheduler::runnable_count() + 1, threads, highest_pid());
+    text.append("%u/%u %d\n", scheduler::runnable_count() + 1, threads, highest_pid());
     return text.status();
 }
 
