@@ -44,6 +44,7 @@ extern "C" [[noreturn]] void kmain(u64 hart, uptr device_tree_physical)
 
     Platform& machine = platform();
     machine.device_tree_physical = device_tree_physical;
+    machine.boot_hart = hart;
     const char* missing = "unknown";
     if (device_tree_physical == 0 || device_tree_physical % 8)
         boot_failure("no device tree address from the firmware");

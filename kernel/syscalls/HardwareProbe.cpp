@@ -30,9 +30,6 @@ enum : i64 {
 constexpr u64 base_behavior_ima = 1;
 constexpr u64 misaligned_unknown = 0;
 
-// SBI base extension: the hart's machine-mode id registers.
-constexpr long sbi_base = 0x10, sbi_mvendorid = 4, sbi_marchid = 5, sbi_mimpid = 6;
-
 struct Pair {
     i64 key;
     u64 value;
@@ -45,9 +42,9 @@ bool value_of(i64 key, u64& value)
 {
     const Platform& machine = platform();
     switch (key) {
-    case KEY_MVENDORID: value = sbi::call(sbi_base, sbi_mvendorid).value; return true;
-    case KEY_MARCHID: value = sbi::call(sbi_base, sbi_marchid).value; return true;
-    case KEY_MIMPID: value = sbi::call(sbi_base, sbi_mimpid).value; return true;
+    case KEY_MVENDORID: value = sbi::machine_ids().mvendorid; return true;
+    case KEY_MARCHID: value = sbi::machine_ids().marchid; return true;
+    case KEY_MIMPID: value = sbi::machine_ids().mimpid; return true;
     case KEY_BASE_BEHAVIOR: value = machine.isa.base_ima ? base_behavior_ima : 0; return true;
     case KEY_IMA_EXT_0: value = machine.isa.ima_ext_0; return true;
     case KEY_CPUPERF_0:

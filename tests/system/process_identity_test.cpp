@@ -364,6 +364,16 @@ TEST(Misc, HwprobeDescribesTheHartThisProgramRunsOn)
     EXPECT_GT(pairs[3].value, 0u);
     EXPECT_EQ(pairs[4].key, -1) << "an unknown key is cleared to -1";
     EXPECT_EQ(pairs[4].value, 0u);
+    // /proc/cpuinfo names the same machine.
+    HwprobePair ids[] = { { 1, 0 }, { 2, 0 } }; // MARCHID, MIMPID
+    ASSERT_EQ(hwprobe(ids, 2), 0);
+    std::string cpuinfo = fstest::read_file("/proc/cpuinfo");
+    char expected[64];
+    snprintf(expected, sizeof(expected), "marchid\t\t: 0x%llx\n", static_cast<unsigned long long>(ids[0].value));
+    EXPECT_NE(cpuinfo.find(expected), std::string::npos) << cpuinfo;
+    snprintf(expected, sizeof(expected), "mimpid\t\t: 0x%llx\n", static_cast<unsigned long long>(ids[1].value));
+    EXPECT_NE(cpuinfo.find(expected), std::string::npos) << cpuinfo;
+    EXPECT_NE(cpuinfo.find("isa\t\t: rv64ima"), std::string::npos) << cpuinfo;
     if (pairs[1].value & ext_zbb) {
         // Zbb is reported: its andn must execute (a wrong report would be SIGILL here).
         unsigned long out, a = 0b1100, b = 0b1010;

@@ -36,7 +36,7 @@ public:
             if (property.read_cells(0, property.length >= 8 ? 2 : 1, hz))
                 m_platform.timebase_hz = hz;
         } else if (node.depth == 2 && node.base_name() == "cpu" && property.name == "riscv,isa") {
-            add_hart_isa(riscv_isa::parse(property.as_string()));
+            add_hart_isa(property.as_string());
         } else if (property.name == "reg" && node.parent) {
             u64 base, size = 0;
             u32 ac = node.parent->address_cells, sc = node.parent->size_cells;
@@ -84,10 +84,14 @@ public:
     }
 
 private:
-    void add_hart_isa(const riscv_isa::Extensions& hart)
+    void add_hart_isa(StringView isa)
     {
+        auto hart = riscv_isa::parse(isa);
         auto& common = m_platform.isa;
         if (m_platform.isa_harts++ == 0) {
+            size_t n = min(isa.length(), sizeof(m_platform.isa_string) - 1);
+            memcpy(m_platform.isa_string, isa.chars(), n);
+            m_platform.isa_string[n] = '\0';
             common = hart;
             return;
         }

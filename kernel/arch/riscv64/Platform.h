@@ -31,6 +31,8 @@ struct Platform {
     // What every hart's riscv,isa has in common (all harts are alike on QEMU virt).
     riscv_isa::Extensions isa;
     size_t isa_harts { 0 };
+    char isa_string[128] {}; // the first hart's riscv,isa, for /proc/cpuinfo
+    u64 boot_hart { 0 };     // set by kmain (the firmware's choice)
     MmioDevice uart;
     MmioDevice plic;
     MmioDevice test_device; // sifive,test0: power-off with an exit code

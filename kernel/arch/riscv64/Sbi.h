@@ -11,6 +11,14 @@ struct SbiResult {
 };
 
 SbiResult call(long extension, long function, uptr a0 = 0, uptr a1 = 0, uptr a2 = 0);
+// The hart's machine-mode identity registers, read through the SBI base extension.
+struct MachineIds {
+    u64 mvendorid;
+    u64 marchid;
+    u64 mimpid;
+};
+MachineIds machine_ids();
+
 void set_timer(u64 stime_value);
 void console_putchar(char c);
 [[noreturn]] void system_reset_shutdown();

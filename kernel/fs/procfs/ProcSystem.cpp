@@ -1,5 +1,7 @@
 // System-wide /proc files: meminfo, mounts, uptime, stat, loadavg, version, cpuinfo, filesystems.
 #include <arch/Arch.h>
+#include <arch/riscv64/Platform.h>
+#include <arch/riscv64/Sbi.h>
 #include <fs/ext2/Ext2FileSystem.h>
 #include <fs/procfs/ProcInode.h>
 #include <fs/procfs/ProcText.h>
@@ -133,9 +135,13 @@ Result<void> generate_version(ProcText& text)
 
 Result<void> generate_cpuinfo(ProcText& text)
 {
-    // Linux's riscv format for the one hart QEMU virt gives Sockeye (AT_HWCAP says rv64imafdc).
-    text.append("processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc\nmmu\t\t: sv39\n");
-    text.append("mvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\n\n");
+    // Linux's riscv format for the one hart Sockeye runs user code on. The ISA is the device
+    // tree's string as given (Linux rebuilds it from the extensions it knows).
+    const Platform& machine = platform();
+    auto ids = sbi::machine_ids();
+    text.append("processor\t: 0\nhart\t\t: %lu\nisa\t\t: %s\nmmu\t\t: sv39\n", machine.boot_hart, machine.isa_string);
+    text.append("mvendorid\t: 0x%lx\nmarchid\t\t: 0x%lx\nmimpid\t\t: 0x%lx\n", ids.mvendorid, ids.marchid, ids.mimpid);
+    text.append("hart isa\t: %s\n\n", machine.isa_string);
     return text.status();
 }
 
