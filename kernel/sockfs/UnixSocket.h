@@ -144,8 +144,9 @@ public:
     // getsockopt: writes the option's value (an int or a struct ucred) into out, which holds
     // at least 16 bytes; returns its natural length (the syscall layer copies min(optlen, it)).
     Result<size_t> get_option(int level, int name, void* out);
-    // setsockopt with the caller's bytes already in kernel memory.
-    Result<void> set_option(int level, int name, const void* value, size_t length);
+    // setsockopt with the caller's bytes already in kernel memory; privileged says whether the
+    // caller may do what Linux reserves to CAP_NET_ADMIN (root here).
+    Result<void> set_option(int level, int name, const void* value, size_t length, bool privileged);
     bool raises_sigpipe() const { return m_type == net::sock_stream; }
 
     // --- FileOperations, through SocketFile ---
@@ -190,6 +191,7 @@ private:
     RefPtr<UnixSocket> peer();
     size_t send_capacity() const { return m_send_buffer.load(std::memory_order_relaxed); }
     void after_consume();
+    void move_peek_offset(bool peek, size_t bytes);
 
     bool shutdown_bits(u8 bits) const { return m_shutdown.load(std::memory_order_acquire) & bits; }
     static constexpr u8 receive_shutdown = 1; // RCV_SHUTDOWN
@@ -225,6 +227,16 @@ private:
     std::atomic<size_t> m_receive_buffer { net::default_buffer_size };
     std::atomic<u64> m_receive_timeout { 0 }; // SO_RCVTIMEO in ns, 0 = none
     std::atomic<u64> m_send_timeout { 0 }; // SO_SNDTIMEO in ns, 0 = none
+    // Options Linux keeps for every socket; a Unix socket only reports them back
+    // (UnixSocketOptions.cpp), except SO_RCVLOWAT and SO_PEEK_OFF, which reads honour.
+    std::atomic<u32> m_option_flags { 0 }; // one bit per boolean option
+    std::atomic<int> m_priority { 0 };
+    std::atomic<int> m_mark { 0 };
+    std::atomic<int> m_incoming_cpu { -1 };
+    std::atomic<int> m_receive_lowat { 1 };
+    std::atomic<int> m_peek_offset { -1 }; // -1: MSG_PEEK reads from the start
+    std::atomic<u64> m_linger { 0 }; // l_onoff in the high half, l_linger in the low
+    std::atomic<u64> m_cookie { 0 }; // SO_COOKIE, given on first request
     SocketCredentials m_creator;
 
     // The garbage collector's bookkeeping, guarded by its lock.

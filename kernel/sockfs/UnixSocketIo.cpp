@@ -269,12 +269,25 @@ struct ReaderCopy {
 
 } // namespace
 
+// SO_PEEK_OFF follows the reads (sk_peek_offset_fwd/bwd): a peek moves it past what it
+// copied, a read moves it back by what it consumed (not below 0). Called with m_lock held.
+void UnixSocket::move_peek_offset(bool peek, size_t bytes)
+{
+    int offset = m_peek_offset.load(std::memory_order_relaxed);
+    if (offset < 0 || bytes == 0)
+        return;
+    i64 moved = peek ? static_cast<i64>(offset) + static_cast<i64>(bytes) : max<i64>(static_cast<i64>(offset) - static_cast<i64>(bytes), 0);
+    m_peek_offset.store(static_cast<int>(min<i64>(moved, 0x7fffffff)), std::memory_order_relaxed);
+}
+
 Result<SocketReceiveResult> UnixSocket::receive_stream(
     OpenFile& file, const IoBuffer& buffer, size_t length, int flags, const SocketTimeout& timeout)
 {
     bool peek = flags & net::msg_peek;
     bool nonblocking = is_nonblocking(file, flags);
-    size_t target = (flags & net::msg_waitall) ? length : min<size_t>(1, length);
+    // sock_rcvlowat: MSG_WAITALL wants everything, otherwise SO_RCVLOWAT bytes (default 1).
+    size_t lowat = static_cast<size_t>(max(m_receive_lowat.load(std::memory_order_relaxed), 1));
+    size_t target = (flags & net::msg_waitall) ? length : min(lowat, length);
     bool pass_credentials = m_pass_credentials.load(std::memory_order_relaxed);
     auto same_writer = [&](const UnixControl& a, const UnixControl& b) {
         return !pass_credentials || a.credentials == b.credentials;
@@ -289,13 +302,16 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(
         SpinlockGuard guard(m_lock);
         if (m_state != State::Connected)
             return Error { EINVAL };
+        // SO_PEEK_OFF: a peek starts that far into the queue (sk_peek_offset).
+        int peek_offset = peek ? m_peek_offset.load(std::memory_order_relaxed) : -1;
+        size_t skip = peek_offset > 0 ? static_cast<size_t>(peek_offset) : 0;
         for (;;) {
-            if (!m_queue.is_empty() && result.copied < length) {
+            if (m_queue.has_stream_bytes_past(skip) && result.copied < length) {
                 // With credentials passed, never glue bytes of another writer onto a read.
                 if (got_control && pass_credentials && !same_writer(control, m_queue.first()->control()))
                     break;
-                auto read = m_queue.read_stream(
-                    buffer, result.copied, length - result.copied, peek, same_writer, ReaderCopy { guard });
+                auto read = m_queue.read_stream(buffer, result.copied, length - result.copied, peek, same_writer,
+                    ReaderCopy { guard }, skip);
                 if (read.is_error()) {
                     if (result.copied)
                         break;
@@ -339,13 +355,14 @@ Result<SocketReceiveResult> UnixSocket::receive_stream(
                 continue;
             }
             auto waited = reader.wait(timeout, m_wait, guard,
-                [&] { return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown); });
+                [&] { return m_queue.has_stream_bytes_past(skip) || m_error || shutdown_bits(receive_shutdown); });
             if (waited.is_error()) {
                 if (result.copied)
                     break;
                 return waited.error();
             }
         }
+        move_peek_offset(peek, result.copied);
     }
     if (consumed)
         after_consume();
@@ -367,20 +384,24 @@ Result<SocketReceiveResult> UnixSocket::receive_message(
         SpinlockGuard guard(m_lock);
         if (m_type == net::sock_seqpacket && m_state != State::Connected)
             return Error { m_state == State::Listening ? EINVAL : ENOTCONN };
+        int peek_offset = peek ? m_peek_offset.load(std::memory_order_relaxed) : -1;
+        size_t skip = peek_offset > 0 ? static_cast<size_t>(peek_offset) : 0;
         for (;;) {
             // A datagram socket reports a pending error before queued data (sock_error first).
             if (m_error)
                 return Error { std::exchange(m_error, 0) };
-            if (!m_queue.is_empty())
+            if (m_queue.has_message_past(skip))
                 break;
             if (shutdown_bits(receive_shutdown))
                 return result; // EOF: 0
             if (nonblocking)
                 return Error { EAGAIN };
             TRY(reader.wait(timeout, m_wait, guard,
-                [&] { return !m_queue.is_empty() || m_error || shutdown_bits(receive_shutdown); }));
+                [&] { return m_queue.has_message_past(skip) || m_error || shutdown_bits(receive_shutdown); }));
         }
-        read = TRY(m_queue.read_message(buffer, length, peek, ReaderCopy { guard }));
+        size_t whole = peek ? 0 : m_queue.first()->length();
+        read = TRY(m_queue.read_message(buffer, length, peek, ReaderCopy { guard }, skip));
+        move_peek_offset(peek, peek ? read.copied : whole);
     }
     if (!peek)
         after_consume();

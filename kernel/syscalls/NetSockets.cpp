@@ -237,7 +237,7 @@ static Result<long> sys_setsockopt(const SyscallArguments& a)
     alignas(8) u8 value[16] {};
     size_t copied = min(static_cast<size_t>(length), sizeof value);
     TRY(copy_from_user(value, a.a3, copied));
-    TRY(descriptor.socket->set_option(level, name, value, copied));
+    TRY(descriptor.socket->set_option(level, name, value, copied, Process::current().credentials().is_superuser()));
     return 0;
 }
 REGISTER_SYSCALL(__NR_setsockopt, sys_setsockopt);

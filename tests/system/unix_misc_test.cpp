@@ -280,3 +280,145 @@ TEST(UnixDatagram, ReconnectPurgesTheQueueAndResetsTheOldPeer)
     close(other);
     unlink(path.c_str());
 }
+
+// ---------------------------------------------------------------------------------------
+// Socket options Linux keeps for every socket
+
+namespace {
+int get_int_option(int fd, int name)
+{
+    int value = -12345;
+    socklen_t length = sizeof(value);
+    if (getsockopt(fd, SOL_SOCKET, name, &value, &length) != 0 || length != sizeof(value))
+        return -12345;
+    return value;
+}
+
+int set_int_option(int fd, int name, int value) { return setsockopt(fd, SOL_SOCKET, name, &value, sizeof(value)); }
+} // namespace
+
+TEST(UnixOptions, GenericOptionsAreKeptAndReported)
+{
+    SocketPair pair;
+    ASSERT_EQ(pair.open(SOCK_STREAM), 0);
+    for (int name : { SO_REUSEADDR, SO_KEEPALIVE, SO_BROADCAST, SO_DONTROUTE, SO_OOBINLINE, SO_DEBUG, SO_PASSSEC }) {
+        EXPECT_EQ(get_int_option(pair[0], name), 0) << name;
+        EXPECT_EQ(set_int_option(pair[0], name, 7), 0) << name;
+        EXPECT_EQ(get_int_option(pair[0], name), 1) << name;
+        EXPECT_EQ(set_int_option(pair[0], name, 0), 0) << name;
+        EXPECT_EQ(get_int_option(pair[0], name), 0) << name;
+    }
+    EXPECT_EQ(get_int_option(pair[0], SO_REUSEPORT), 0);
+    EXPECT_ERRNO(EOPNOTSUPP, set_int_option(pair[0], SO_REUSEPORT, 1)); // only for inet sockets
+    EXPECT_EQ(set_int_option(pair[0], SO_PRIORITY, 7), 0) << "root may go above 6";
+    EXPECT_EQ(get_int_option(pair[0], SO_PRIORITY), 7);
+    EXPECT_EQ(get_int_option(pair[0], SO_SNDLOWAT), 1);
+    EXPECT_ERRNO(ENOPROTOOPT, set_int_option(pair[0], SO_SNDLOWAT, 4));
+    EXPECT_EQ(get_int_option(pair[0], SO_PEEK_OFF), -1);
+
+    linger on { 1, 5 }, back {};
+    socklen_t length = sizeof(back);
+    EXPECT_EQ(setsockopt(pair[0], SOL_SOCKET, SO_LINGER, &on, sizeof(on)), 0);
+    EXPECT_EQ(getsockopt(pair[0], SOL_SOCKET, SO_LINGER, &back, &length), 0);
+    EXPECT_EQ(length, sizeof(back));
+    EXPECT_EQ(back.l_onoff, 1);
+    EXPECT_EQ(back.l_linger, 5);
+    EXPECT_ERRNO(EINVAL, setsockopt(pair[0], SOL_SOCKET, SO_LINGER, &on, 4));
+
+    if (!under_qemu_user()) { // qemu-riscv64 7.2 does not pass SO_COOKIE through (linux-ref agrees)
+        uint64_t cookie = 0, again = 0, other = 0;
+        length = sizeof(cookie);
+        ASSERT_EQ(getsockopt(pair[0], SOL_SOCKET, SO_COOKIE, &cookie, &length), 0);
+        ASSERT_EQ(getsockopt(pair[0], SOL_SOCKET, SO_COOKIE, &again, &length), 0);
+        ASSERT_EQ(getsockopt(pair[1], SOL_SOCKET, SO_COOKIE, &other, &length), 0);
+        EXPECT_NE(cookie, 0u);
+        EXPECT_EQ(cookie, again) << "a socket keeps its cookie";
+        EXPECT_NE(cookie, other);
+    }
+
+    // What Linux reserves for CAP_NET_ADMIN.
+    int status = in_child_as_nobody([&] {
+        EXPECT_ERRNO(EPERM, set_int_option(pair[1], SO_PRIORITY, 7));
+        EXPECT_EQ(set_int_option(pair[1], SO_PRIORITY, 6), 0);
+        EXPECT_ERRNO(EACCES, set_int_option(pair[1], SO_DEBUG, 1));
+        if (!under_qemu_user()) { // qemu-riscv64 7.2 knows neither; linux-ref agrees
+            EXPECT_ERRNO(EPERM, set_int_option(pair[1], SO_MARK, 1));
+            EXPECT_ERRNO(EPERM, set_int_option(pair[1], SO_RCVBUFFORCE, 1 << 20));
+        }
+    });
+    EXPECT_EQ(status, 0);
+}
+
+// SO_RCVLOWAT: a blocking stream read waits until that many bytes are there (or MSG_WAITALL's
+// length); a nonblocking one takes what there is.
+TEST(UnixOptions, RcvlowatHoldsAStreamReadUntilEnoughArrived)
+{
+    SocketPair pair;
+    ASSERT_EQ(pair.open(SOCK_STREAM), 0);
+    ASSERT_EQ(set_int_option(pair[0], SO_RCVLOWAT, 5), 0);
+    EXPECT_EQ(get_int_option(pair[0], SO_RCVLOWAT), 5);
+    ASSERT_EQ(write(pair[1], "abc", 3), 3);
+    char buffer[16] = {};
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), MSG_DONTWAIT | MSG_PEEK), 3);
+    pid_t writer = fork_child_then([&] {
+        usleep(100 * 1000);
+        ASSERT_EQ(write(pair[1], "de", 2), 2);
+    });
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), 0), 5) << "the read waited for the last two bytes";
+    EXPECT_STREQ(buffer, "abcde");
+    EXPECT_EQ(wait_exit_code(writer), 0);
+    EXPECT_EQ(set_int_option(pair[0], SO_RCVLOWAT, 0), 0);
+    EXPECT_EQ(get_int_option(pair[0], SO_RCVLOWAT), 1) << "0 means 1";
+}
+
+// SO_PEEK_OFF on a stream: each peek starts where the last one stopped; reads pull it back.
+TEST(UnixOptions, PeekOffsetWalksAStream)
+{
+    SKIP_UNDER_QEMU_USER("qemu-riscv64 7.2 does not pass SO_PEEK_OFF through; proven on linux-ref");
+    SocketPair pair;
+    ASSERT_EQ(pair.open(SOCK_STREAM), 0);
+    ASSERT_EQ(set_int_option(pair[0], SO_PEEK_OFF, 0), 0);
+    ASSERT_EQ(write(pair[1], "abc", 3), 3);
+    ASSERT_EQ(write(pair[1], "def", 3), 3);
+    char buffer[8] = {};
+    EXPECT_EQ(recv(pair[0], buffer, 2, MSG_PEEK), 2);
+    EXPECT_EQ(std::string(buffer, 2), "ab");
+    EXPECT_EQ(recv(pair[0], buffer, 2, MSG_PEEK), 2);
+    EXPECT_EQ(std::string(buffer, 2), "cd") << "across the boundary of two writes";
+    EXPECT_EQ(get_int_option(pair[0], SO_PEEK_OFF), 4);
+    EXPECT_EQ(recv(pair[0], buffer, 3, 0), 3);
+    EXPECT_EQ(std::string(buffer, 3), "abc");
+    EXPECT_EQ(get_int_option(pair[0], SO_PEEK_OFF), 1);
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), MSG_PEEK), 2);
+    EXPECT_EQ(std::string(buffer, 2), "ef");
+    EXPECT_ERRNO(EAGAIN, recv(pair[0], buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT)); // nothing past the offset
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), 0), 3);
+    EXPECT_EQ(std::string(buffer, 3), "def");
+    EXPECT_EQ(get_int_option(pair[0], SO_PEEK_OFF), 0);
+}
+
+// SO_PEEK_OFF on datagrams: a peek reads the rest of the message the offset falls in, and an
+// offset past a whole message passes to the next one.
+TEST(UnixOptions, PeekOffsetWalksDatagrams)
+{
+    SKIP_UNDER_QEMU_USER("qemu-riscv64 7.2 does not pass SO_PEEK_OFF through; proven on linux-ref");
+    SocketPair pair;
+    ASSERT_EQ(pair.open(SOCK_DGRAM), 0);
+    ASSERT_EQ(set_int_option(pair[0], SO_PEEK_OFF, 0), 0);
+    ASSERT_EQ(send(pair[1], "hello", 5, 0), 5);
+    ASSERT_EQ(send(pair[1], "world!", 6, 0), 6);
+    char buffer[16] = {};
+    EXPECT_EQ(recv(pair[0], buffer, 3, MSG_PEEK), 3);
+    EXPECT_EQ(std::string(buffer, 3), "hel");
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), MSG_PEEK), 2);
+    EXPECT_EQ(std::string(buffer, 2), "lo");
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), MSG_PEEK), 6);
+    EXPECT_EQ(std::string(buffer, 6), "world!");
+    EXPECT_EQ(get_int_option(pair[0], SO_PEEK_OFF), 11);
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), 0), 5);
+    EXPECT_EQ(std::string(buffer, 5), "hello");
+    EXPECT_EQ(get_int_option(pair[0], SO_PEEK_OFF), 6);
+    EXPECT_ERRNO(EAGAIN, recv(pair[0], buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT));
+    EXPECT_EQ(recv(pair[0], buffer, sizeof(buffer), 0), 6);
+    EXPECT_EQ(get_int_option(pair[0], SO_PEEK_OFF), 0);
+}

@@ -216,3 +216,35 @@ TEST_F(SockSegmentQueue, FaultOnFirstCopyConsumesNothing)
     EXPECT_EQ(result.error().code, EFAULT);
     EXPECT_EQ(queue.bytes(), 4u);
 }
+
+// MSG_PEEK at SO_PEEK_OFF: a stream peek starts skip bytes in, across segments; a message
+// peek reads the rest of the message the offset falls in, passing over whole shorter ones.
+TEST_F(SockSegmentQueue, PeeksStartPastTheSkippedBytes)
+{
+    Queue stream;
+    push(stream, "abc");
+    push(stream, "defg");
+    std::string out(8, '\0');
+    auto destination = IoBuffer::kernel(out.data(), out.size());
+    EXPECT_TRUE(stream.has_stream_bytes_past(6));
+    EXPECT_FALSE(stream.has_stream_bytes_past(7));
+    auto peeked = stream.read_stream(destination, 0, 3, true, always, Queue::CopyDirectly {}, 2);
+    ASSERT_FALSE(peeked.is_error());
+    EXPECT_EQ(out.substr(0, peeked.value().copied), "cde");
+    EXPECT_EQ(stream.bytes(), 7u) << "a peek consumes nothing";
+
+    Queue messages;
+    push(messages, "hello");
+    push(messages, "");
+    push(messages, "world!");
+    EXPECT_TRUE(messages.has_message_past(10));
+    EXPECT_FALSE(messages.has_message_past(11));
+    auto inside = messages.read_message(destination, 8, true, Queue::CopyDirectly {}, 3);
+    ASSERT_FALSE(inside.is_error());
+    EXPECT_EQ(out.substr(0, inside.value().copied), "lo");
+    EXPECT_EQ(inside.value().message_length, 2u);
+    auto next = messages.read_message(destination, 8, true, Queue::CopyDirectly {}, 5);
+    ASSERT_FALSE(next.is_error());
+    EXPECT_EQ(out.substr(0, next.value().copied), "world!") << "the empty message is passed over too";
+    EXPECT_EQ(messages.count(), 3u);
+}

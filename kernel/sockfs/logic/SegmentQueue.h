@@ -160,17 +160,28 @@ public:
         template<typename Fn> Result<void> operator()(Fn fn) const { return fn(); }
     };
 
+    // Whether there is anything to read past the first skip bytes (MSG_PEEK at SO_PEEK_OFF):
+    // a stream needs a byte there, a message read a message that starts there or later
+    // (Linux passes over a message shorter than what is left of the offset).
+    bool has_stream_bytes_past(size_t skip) const { return m_bytes > skip; }
+    bool has_message_past(size_t skip) const { return message_at(skip) != nullptr; }
+
     // A stream read of up to length bytes into destination (from offset on). same_writer(a, b) says whether
     // bytes with control b may follow bytes with control a in one read (always true unless
     // the reader has SO_PASSCRED). On a copy fault nothing is consumed from the faulting
-    // segment; the result is EFAULT only if nothing was copied.
+    // segment; the result is EFAULT only if nothing was copied. A peek may start skip bytes in.
     template<typename SameWriter, typename Copy = CopyDirectly>
-    Result<StreamRead> read_stream(
-        const IoBuffer& destination, size_t offset, size_t length, bool peek, SameWriter same_writer, Copy copy = {})
+    Result<StreamRead> read_stream(const IoBuffer& destination, size_t offset, size_t length, bool peek,
+        SameWriter same_writer, Copy copy = {}, size_t skip = 0)
     {
+        VERIFY(peek || skip == 0);
         StreamRead result;
         bool first = true;
         Segment* segment = m_segments.first();
+        while (segment && skip >= segment->unread()) {
+            skip -= segment->unread();
+            segment = next_of(segment);
+        }
         while (segment && result.copied < length) {
             if (!first && !same_writer(result.control, segment->control()))
                 break;
@@ -187,8 +198,9 @@ public:
             } else if (first || carries_rights) {
                 control = segment->control().credentials_only();
             }
-            size_t chunk = min(segment->unread(), length - result.copied);
-            const u8* bytes = segment->data() + segment->m_consumed;
+            size_t chunk = min(segment->unread() - skip, length - result.copied);
+            const u8* bytes = segment->data() + segment->m_consumed + skip;
+            skip = 0;
             size_t at = offset + result.copied;
             auto copied = copy([&] { return destination.write(at, bytes, chunk); });
             if (copied.is_error()) {
@@ -222,16 +234,19 @@ public:
         Control control;
     };
 
-    // A message read: the first segment, truncated to length; consumed unless peek.
+    // A message read: the first segment, truncated to length; consumed unless peek. A peek may
+    // start skip bytes into the queue (has_message_past(skip) must hold): the message there,
+    // from that point on (message_length counts from it too).
     template<typename Copy = CopyDirectly>
-    Result<MessageRead> read_message(const IoBuffer& destination, size_t length, bool peek, Copy copy = {})
+    Result<MessageRead> read_message(const IoBuffer& destination, size_t length, bool peek, Copy copy = {}, size_t skip = 0)
     {
-        Segment* segment = m_segments.first();
+        VERIFY(peek || skip == 0);
+        Segment* segment = message_at(skip);
         VERIFY(segment);
         MessageRead result;
-        result.message_length = segment->m_length;
-        result.copied = min(length, segment->m_length);
-        TRY(copy([&] { return destination.write(0, segment->data(), result.copied); }));
+        result.message_length = segment->m_length - skip;
+        result.copied = min(length, result.message_length);
+        TRY(copy([&] { return destination.write(0, segment->data() + skip, result.copied); }));
         if (peek) {
             result.control = TRY(segment->control().try_clone());
         } else {
@@ -242,6 +257,17 @@ public:
     }
 
 private:
+    // The message holding offset skip of the queue; skip becomes the offset in it.
+    Segment* message_at(size_t& skip) const
+    {
+        Segment* segment = m_segments.first();
+        while (segment && skip && skip >= segment->m_length) {
+            skip -= segment->m_length;
+            segment = m_segments.next_of(*segment);
+        }
+        return segment;
+    }
+
     static void destroy(Segment* segment)
     {
         if (!segment)
