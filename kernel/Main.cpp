@@ -2,6 +2,7 @@
 // tree tells where memory and the devices are; the frame allocator and heap come before
 // anything that allocates; traps and the timer before anything that sleeps.
 #include <Bootargs.h>
+#include <Version.h>
 #include <arch/Arch.h>
 #include <arch/riscv64/Interrupts.h>
 #include <arch/riscv64/Platform.h>
@@ -54,8 +55,10 @@ extern "C" [[noreturn]] void kmain(u64 hart, uptr device_tree_physical)
         boot_failure(missing);
     }
     uart::initialize(machine.uart.base);
-    kprintf("Sockeye 0.1 riscv64 (hart %lu, %lu MiB RAM, timebase %lu Hz)\n", hart, machine.total_memory() >> 20,
-        machine.timebase_hz);
+    // Linux's banner first: it opens the kernel log (dmesg) as on Linux.
+    kprintf(KERN_NOTICE "%s", SOCKEYE_LINUX_BANNER);
+    kprintf(KERN_NOTICE "Sockeye 0.1 riscv64 (hart %lu, %lu MiB RAM, timebase %lu Hz)\n", hart,
+        machine.total_memory() >> 20, machine.timebase_hz);
 
     frames::initialize(machine.memory, machine.memory_count, machine.reserved, machine.reserved_count);
     scheduler::start_idle_thread();

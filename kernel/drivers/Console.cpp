@@ -1,6 +1,12 @@
-// Console output: one spinlock serialises whole kprintf calls so lines never interleave.
+// Console output: one spinlock serialises whole kprintf calls so lines never interleave, in
+// the kernel log as on the UART.
+//
+// FIXME: panic() prints at the default level, so after `dmesg -n 1` (or lower than 5) a panic
+// is only in the log; Linux prints panics at KERN_EMERG and makes the console verbose first.
+#include <arch/Arch.h>
 #include <arch/riscv64/Sbi.h>
 #include <drivers/Console.h>
+#include <drivers/KernelLog.h>
 #include <lib/Format.h>
 #include <lib/Spinlock.h>
 
@@ -29,8 +35,31 @@ void console_write(const char* chars, size_t length)
 
 void vkprintf(const char* fmt, va_list ap)
 {
-    SpinlockGuard guard(s_console_lock);
-    vformat_to([](void*, const char* chars, size_t length) { write_unlocked(chars, length); }, nullptr, fmt, ap);
+    struct Message {
+        u8 level { kernel_log::default_message_level };
+        bool on_console { false };
+    } message;
+    if (fmt[0] == KERN_SOH[0] && fmt[1] >= '0' && fmt[1] <= '7') {
+        message.level = static_cast<u8>(fmt[1] - '0');
+        fmt += 2;
+    }
+    message.on_console = kernel_log::shows_on_console(message.level);
+    // With interrupts off the caller may hold any spinlock, the scheduler's too: the readers
+    // then find the message by themselves (KernelLog.h).
+    bool may_wake = arch::interrupts_enabled();
+    {
+        SpinlockGuard guard(s_console_lock);
+        vformat_to(
+            [](void* context, const char* chars, size_t length) {
+                auto& message = *static_cast<Message*>(context);
+                kernel_log::write(message.level, chars, length);
+                if (message.on_console)
+                    write_unlocked(chars, length);
+            },
+            &message, fmt, ap);
+    }
+    if (may_wake)
+        kernel_log::wake_readers();
 }
 
 void kprintf(const char* fmt, ...)

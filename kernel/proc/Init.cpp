@@ -128,11 +128,13 @@ int run_init()
     set_init_process(nullptr);
     init = nullptr;
     auto heap_after = heap_without_caches();
-    kprintf("sockeye: init exited with status %d\n", code);
+    // The harness reads these two lines on the console: KERN_EMERG shows them whatever the
+    // console log level (as Linux's "reboot: Power down").
+    kprintf(KERN_EMERG "sockeye: init exited with status %d\n", code);
     // The heap is compared without the disk caches; files a test leaves in tmpfs count (a
     // test cleans up after itself).
     auto spaces_after = AddressSpace::statistics();
-    kprintf("sockeye: leakcheck heap=%lu/%lu sockets=%lu/%lu files=%lu/%lu processes=%u/%u address_spaces=%lu/%lu page_tables=%lu/%lu\n",
+    kprintf(KERN_EMERG "sockeye: leakcheck heap=%lu/%lu sockets=%lu/%lu files=%lu/%lu processes=%u/%u address_spaces=%lu/%lu page_tables=%lu/%lu\n",
         heap_before.bytes_in_use, heap_after.bytes_in_use, sockets_before, UnixSocket::live_count(), files_before,
         OpenFile::live_count(), processes_before,
         Process::count(), spaces_before.spaces, spaces_after.spaces, spaces_before.page_table_pages,

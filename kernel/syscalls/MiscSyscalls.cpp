@@ -1,4 +1,5 @@
 // uname, sethostname/setdomainname, sysinfo, getrandom, futex, reboot.
+#include <Version.h>
 #include <arch/Arch.h>
 #include <lib/UserCopy.h>
 #include <mm/FrameAllocator.h>
@@ -21,7 +22,7 @@ static char s_domainname[65] = "(none)";
 static Result<long> sys_uname(const SyscallArguments& a)
 {
     char buffer[6][65] = {};
-    const char* fields[6] = { "Linux", nullptr, "6.12.0-sockeye", "#1 SMP Sockeye 0.1", "riscv64", nullptr };
+    const char* fields[6] = { SOCKEYE_UTS_SYSNAME, nullptr, SOCKEYE_UTS_RELEASE, SOCKEYE_UTS_VERSION, "riscv64", nullptr };
     for (int i = 0; i < 6; ++i) {
         if (fields[i])
             memcpy(buffer[i], fields[i], strlen(fields[i]));

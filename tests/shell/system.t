@@ -1,7 +1,6 @@
 System applets: df, mount, umount, ps, kill, sleep, date, id, whoami, su, env, true, false,
-test, uname, free, uptime, sync. Every expectation was checked on Linux
-(tests/harness/shelltest.py --linux) with the same disk. (dmesg needs syslog(2), which
-Sockeye does not have yet.)
+test, uname, free, uptime, sync, dmesg. Every expectation was checked on Linux
+(tests/harness/shelltest.py --linux) with the same disk.
 
 ## id, whoami, su: root, and nobody cannot write a 0644 root file
   $ id; whoami
@@ -124,6 +123,24 @@ Sockeye does not have yet.)
   1
   1
   1
+
+## dmesg: the kernel log from boot, opened by the banner /proc/version repeats (syslog(2))
+Debian's kernel restricts the log to root (dmesg_restrict).
+  $ dmesg | head -n 1
+  \[ +\d+\.\d{6}\] Linux version .* (re)
+  $ dmesg | head -n 1 | sed 's/^\[ *[0-9]*\.[0-9]*\] //' | cmp - /proc/version && echo same as /proc/version
+  same as /proc/version
+  $ dmesg -r | head -n 1 | grep -c '^<5>\[ *[0-9]*\.[0-9]*\] Linux version '
+  1
+  $ su nobody -s /bin/sh -c dmesg
+  dmesg: klogctl: Operation not permitted
+  [1]
+
+## dmesg shows Sockeye's boot lines
+  % linux-differs Linux logs its own boot messages, not Sockeye's
+  $ dmesg | grep -E 'Sockeye 0\.1 riscv64|mount: ext2'
+  \[ +\d+\.\d{6}\] Sockeye 0\.1 riscv64 \(hart \d+, 512 MiB RAM, timebase \d+ Hz\) (re)
+  \[ +\d+\.\d{6}\] mount: ext2 \(vda\) on /, 4096-byte blocks, \d+ of 31740 free (re)
 
 ## mount, umount, df, sync
   % linux-differs the Linux reference mounts the disk from its initramfs: /dev/vda, not /dev/root

@@ -1,4 +1,5 @@
 // System-wide /proc files: meminfo, mounts, uptime, stat, loadavg, version, cpuinfo, filesystems.
+#include <Version.h>
 #include <arch/Arch.h>
 #include <arch/riscv64/Platform.h>
 #include <arch/riscv64/Sbi.h>
@@ -128,8 +129,8 @@ Result<void> generate_loadavg(ProcText& text)
 
 Result<void> generate_version(ProcText& text)
 {
-    // The same release and version strings as uname(2).
-    text.append("Linux version 6.12.0-sockeye (sockeye) #1 SMP Sockeye 0.1\n");
+    // The boot banner, with uname(2)'s release and version.
+    text.append("%s", SOCKEYE_LINUX_BANNER);
     return text.status();
 }
 
