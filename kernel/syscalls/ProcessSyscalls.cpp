@@ -322,6 +322,17 @@ static Result<long> sys_rseq(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_rseq, sys_rseq);
 
+// Runs fn(thread, its process's credentials) for thread tid under the process table lock
+// (ESRCH when there is none); fn says whether the caller may act on it.
+template<typename Fn> static Result<void> with_thread(int tid, Fn fn)
+{
+    SpinlockGuard guard(g_process_table_lock);
+    Thread* found = find_thread_locked(tid);
+    if (!found)
+        return Error { ESRCH };
+    return fn(*found, found->process()->m_credentials);
+}
+
 // get_robust_list(tid, head_ptr, len_ptr): another thread's needs the rights ptrace would.
 static Result<long> sys_get_robust_list(const SyscallArguments& a)
 {
@@ -331,14 +342,12 @@ static Result<long> sys_get_robust_list(const SyscallArguments& a)
         head = scheduler::current()->robust_list;
     } else {
         Credentials caller = Process::current().credentials();
-        SpinlockGuard guard(g_process_table_lock);
-        Thread* found = find_thread_locked(tid);
-        if (!found)
-            return Error { ESRCH };
-        Credentials owner = found->process()->m_credentials;
-        if (!caller.is_superuser() && (caller.uid != owner.uid || caller.uid != owner.euid || caller.uid != owner.suid))
-            return Error { EPERM };
-        head = found->robust_list;
+        TRY(with_thread(tid, [&](Thread& thread, const Credentials& owner) -> Result<void> {
+            if (!caller.is_superuser() && (caller.uid != owner.uid || caller.uid != owner.euid || caller.uid != owner.suid))
+                return Error { EPERM };
+            head = thread.robust_list;
+            return {};
+        }));
     }
     TRY(copy_to_user(a.a1, &head, sizeof(head)));
     u64 length = robust_list_head_size;
@@ -364,14 +373,11 @@ static Result<void> check_affinity_target(int tid, bool setting)
     if (tid == 0)
         return {};
     Credentials caller = Process::current().credentials();
-    SpinlockGuard guard(g_process_table_lock);
-    Thread* found = find_thread_locked(tid);
-    if (!found)
-        return Error { ESRCH };
-    Credentials owner = found->process()->m_credentials;
-    if (setting && !caller.is_superuser() && caller.euid != owner.uid && caller.euid != owner.euid)
-        return Error { EPERM };
-    return {};
+    return with_thread(tid, [&](Thread&, const Credentials& owner) -> Result<void> {
+        if (setting && !caller.is_superuser() && caller.euid != owner.uid && caller.euid != owner.euid)
+            return Error { EPERM };
+        return {};
+    });
 }
 
 static Result<long> sys_sched_setaffinity(const SyscallArguments& a)

@@ -50,29 +50,34 @@ struct rseq* registered_area()
 // The outcome of one pass through a critical section.
 enum Outcome : long { Committed = 1, Aborted = 2, FaultSkipped = 3 };
 
-// A section whose first instruction faults. The SIGSEGV handler must find the abort handler's
+// A critical section as librseq writes one: its struct rseq_cs in a data section, a store of
+// its address into rseq_cs, the body (which must set %[outcome]), a jump over the signature
+// word, and the abort handler right after it (outcome Aborted).
+#define CRITICAL_SECTION(name, body, signature)                                                                        \
+    ".option push\n"                                                                                                  \
+    ".option norvc\n"                                                                                                 \
+    ".pushsection .data.rseq_" name ", \"aw\"\n"                                                                      \
+    ".balign 32\n"                                                                                                    \
+    "90: .long 0, 0\n"                                                                                                \
+    ".quad 91f, 92f - 91f, 94f\n"                                                                                     \
+    ".popsection\n"                                                                                                   \
+    "la t0, 90b\n"                                                                                                    \
+    "sd t0, 8(%[area])\n"                                                                                             \
+    "91:\n" body "92: j 95f\n"                                                                                        \
+    ".long " signature "\n"                                                                                           \
+    "94: li %[outcome], 2\n"                                                                                          \
+    "95:\n"                                                                                                           \
+    ".option pop\n"
+
+// A body whose first instruction faults. The SIGSEGV handler must find the abort handler's
 // address in its saved pc (Linux fixes the section up before it builds the frame); the
 // handler only skips the load if it does not, so a missing fixup cannot loop forever.
+#define FAULTING_BODY "li %[outcome], 3\nld t1, 0(zero)\nli %[outcome], 1\n"
+
 long fault_inside_section(struct rseq* area)
 {
     long outcome;
-    asm volatile(".option push\n"
-                 ".option norvc\n"
-                 ".pushsection .data.rseq_fault, \"aw\"\n"
-                 ".balign 32\n"
-                 "90: .long 0, 0\n"
-                 ".quad 91f, 92f - 91f, 94f\n"
-                 ".popsection\n"
-                 "la t0, 90b\n"
-                 "sd t0, 8(%[area])\n"
-                 "91: li %[outcome], 3\n"
-                 "ld t1, 0(zero)\n"
-                 "li %[outcome], 1\n"
-                 "92: j 95f\n"
-                 ".long 0xf1401073\n" // signature
-                 "94: li %[outcome], 2\n"
-                 "95:\n"
-                 ".option pop\n"
+    asm volatile(CRITICAL_SECTION("fault", FAULTING_BODY, "0xf1401073")
                  : [outcome] "=&r"(outcome)
                  : [area] "r"(area)
                  : "t0", "t1", "memory");
@@ -84,23 +89,7 @@ long fault_inside_section(struct rseq* area)
 long fault_inside_section_with_a_bad_signature(struct rseq* area)
 {
     long outcome;
-    asm volatile(".option push\n"
-                 ".option norvc\n"
-                 ".pushsection .data.rseq_badsig, \"aw\"\n"
-                 ".balign 32\n"
-                 "90: .long 0, 0\n"
-                 ".quad 91f, 92f - 91f, 94f\n"
-                 ".popsection\n"
-                 "la t0, 90b\n"
-                 "sd t0, 8(%[area])\n"
-                 "91: li %[outcome], 3\n"
-                 "ld t1, 0(zero)\n"
-                 "li %[outcome], 1\n"
-                 "92: j 95f\n"
-                 ".long 0x12345678\n"
-                 "94: li %[outcome], 2\n"
-                 "95:\n"
-                 ".option pop\n"
+    asm volatile(CRITICAL_SECTION("badsig", FAULTING_BODY, "0x12345678")
                  : [outcome] "=&r"(outcome)
                  : [area] "r"(area)
                  : "t0", "t1", "memory");
@@ -112,24 +101,8 @@ long fault_inside_section_with_a_bad_signature(struct rseq* area)
 long spin_inside_section(struct rseq* area, long iterations)
 {
     long outcome;
-    asm volatile(".option push\n"
-                 ".option norvc\n"
-                 ".pushsection .data.rseq_spin, \"aw\"\n"
-                 ".balign 32\n"
-                 "90: .long 0, 0\n"
-                 ".quad 91f, 92f - 91f, 94f\n"
-                 ".popsection\n"
-                 "la t0, 90b\n"
-                 "sd t0, 8(%[area])\n"
-                 "91: mv t1, %[iterations]\n"
-                 "93: addi t1, t1, -1\n"
-                 "bnez t1, 93b\n"
-                 "li %[outcome], 1\n"
-                 "92: j 95f\n"
-                 ".long 0xf1401073\n"
-                 "94: li %[outcome], 2\n"
-                 "95:\n"
-                 ".option pop\n"
+    asm volatile(CRITICAL_SECTION("spin", "mv t1, %[iterations]\n93: addi t1, t1, -1\nbnez t1, 93b\nli %[outcome], 1\n",
+                     "0xf1401073")
                  : [outcome] "=&r"(outcome)
                  : [area] "r"(area), [iterations] "r"(iterations)
                  : "t0", "t1", "memory");

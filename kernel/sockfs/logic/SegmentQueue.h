@@ -257,7 +257,8 @@ public:
     }
 
 private:
-    // The message holding offset skip of the queue; skip becomes the offset in it.
+    // The message holding offset skip of the queue; skip becomes the offset in it. FIXME:
+    // Linux also passes over an empty message at the offset once it has been peeked.
     Segment* message_at(size_t& skip) const
     {
         Segment* segment = m_segments.first();
