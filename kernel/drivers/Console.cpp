@@ -1,8 +1,5 @@
 // Console output: one spinlock serialises whole kprintf calls so lines never interleave, in
 // the kernel log as on the UART.
-//
-// FIXME: panic() prints at the default level, so after `dmesg -n 1` (or lower than 5) a panic
-// is only in the log; Linux prints panics at KERN_EMERG and makes the console verbose first.
 #include <arch/Arch.h>
 #include <arch/riscv64/Sbi.h>
 #include <drivers/Console.h>

@@ -53,5 +53,7 @@ void clear();
 void console_off();
 void console_on();
 Result<void> set_console_level(int level);
+// Every message from now on goes to the console too (Linux's console_verbose, for a panic).
+void console_verbose();
 
 } // namespace sk::kernel_log

@@ -4,6 +4,7 @@
 #include <arch/Arch.h>
 #include <arch/riscv64/Panic.h>
 #include <drivers/Console.h>
+#include <drivers/KernelLog.h>
 #include <lib/Verify.h>
 #include <stdarg.h>
 
@@ -74,6 +75,7 @@ void kernel_fault(TrapFrame& frame, const char* reason)
     if (s_panicking)
         arch::power_off(kernel_panic_exit_status);
     s_panicking = true;
+    kernel_log::console_verbose(); // whatever dmesg -n said, a panic is shown (as on Linux)
     kprintf("\nKERNEL PANIC: %s\n", reason);
     kprintf("scause=0x%lx (%s) sepc=0x%lx stval=0x%lx\n", frame.scause, cause_name(frame.scause), frame.sepc, frame.stval);
     kprintf("at ");
@@ -95,6 +97,7 @@ void panic(const char* fmt, ...)
     if (s_panicking)
         arch::power_off(kernel_panic_exit_status);
     s_panicking = true;
+    kernel_log::console_verbose();
     kprintf("\nKERNEL PANIC: ");
     va_list ap;
     va_start(ap, fmt);
