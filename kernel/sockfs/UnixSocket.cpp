@@ -74,8 +74,8 @@ Result<RefPtr<UnixSocket>> UnixSocket::try_create(int type, const SocketCredenti
     return RefPtr<UnixSocket>(socket);
 }
 
-Result<void> UnixSocket::try_create_pair(
-    int type, const SocketCredentials& creator, RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second)
+Result<void> UnixSocket::try_create_pair(int type, const SocketCredentials& creator, RefPtr<PeerGroups> groups,
+    RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second)
 {
     auto a = TRY(try_create(type, creator));
     auto b = TRY(try_create(type, creator));
@@ -84,6 +84,7 @@ Result<void> UnixSocket::try_create_pair(
     b->m_peer = a;
     a->m_state = b->m_state = State::Connected;
     a->m_peer_credentials = b->m_peer_credentials = creator;
+    a->m_peer_groups = b->m_peer_groups = std::move(groups);
     a->m_has_peer_credentials = b->m_has_peer_credentials = true;
     first = std::move(a);
     second = std::move(b);
@@ -222,6 +223,7 @@ Result<void> UnixSocket::listen(int backlog, const SocketCaller& caller)
         return Error { EOPNOTSUPP };
     if (backlog < 0 || backlog > net::somaxconn)
         backlog = net::somaxconn;
+    auto groups = TRY(PeerGroups::try_create(caller.credentials));
     SpinlockGuard guard(m_lock);
     if (!m_bound)
         return Error { EINVAL };
@@ -230,8 +232,9 @@ Result<void> UnixSocket::listen(int backlog, const SocketCaller& caller)
     bool grew = static_cast<size_t>(backlog) > m_max_backlog;
     m_max_backlog = backlog;
     m_state = State::Listening;
-    // The listener's credentials become its connections' SO_PEERCRED.
+    // The listener's credentials become its connections' SO_PEERCRED and SO_PEERGROUPS.
     m_peer_credentials = caller.ucred;
+    m_peer_groups = std::move(groups);
     m_has_peer_credentials = true;
     guard.unlock();
     if (grew)
@@ -273,6 +276,7 @@ Result<void> UnixSocket::connect_stream(
     if (listener.ptr() == this)
         return Error { EINVAL }; // only a listener can be found, and a listener cannot connect
     auto server = TRY(try_create(m_type, caller.ucred));
+    auto groups = TRY(PeerGroups::try_create(caller.credentials));
     {
         SpinlockGuard guard(listener->m_lock);
         auto full = [&] { return listener->m_backlog_length > listener->m_max_backlog; };
@@ -301,6 +305,7 @@ Result<void> UnixSocket::connect_stream(
     server->m_state = State::Connected;
     server->m_peer = this;
     server->m_peer_credentials = caller.ucred;
+    server->m_peer_groups = std::move(groups);
     server->m_has_peer_credentials = true;
     server->m_address = listener->m_address;
     server->m_bound = listener->m_bound;
@@ -311,6 +316,7 @@ Result<void> UnixSocket::connect_stream(
     m_state = State::Connected;
     m_peer = server;
     m_peer_credentials = listener->m_peer_credentials;
+    m_peer_groups = listener->m_peer_groups;
     m_has_peer_credentials = listener->m_has_peer_credentials;
 
     listener->m_backlog.append(*server.leak()); // the backlog holds this reference

@@ -42,6 +42,7 @@
 #include <proc/Credentials.h>
 #include <proc/Mutex.h>
 #include <proc/WaitQueue.h>
+#include <sockfs/PeerGroups.h>
 #include <sockfs/UnixControl.h>
 #include <sockfs/logic/SegmentQueue.h>
 #include <sockfs/logic/SocketAbi.h>
@@ -115,9 +116,10 @@ public:
 
     // EINVAL/ESOCKTNOSUPPORT for an unknown type (the syscall layer masks SOCK_* flags off).
     static Result<RefPtr<UnixSocket>> try_create(int type, const SocketCredentials& creator);
-    // socketpair(): two sockets connected to each other, each with the other's credentials.
-    static Result<void> try_create_pair(
-        int type, const SocketCredentials& creator, RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second);
+    // socketpair(): two sockets connected to each other, each with the other's credentials
+    // (ids and supplementary groups: the creator's).
+    static Result<void> try_create_pair(int type, const SocketCredentials& creator, RefPtr<PeerGroups> groups,
+        RefPtr<UnixSocket>& first, RefPtr<UnixSocket>& second);
     ~UnixSocket();
 
     // The socket behind an OpenFile, or null when the file is not a socket (ENOTSOCK).
@@ -141,8 +143,9 @@ public:
     Result<void> shutdown(int how);
     UnixAddress local_address();
     Result<UnixAddress> peer_address(); // ENOTCONN
-    // getsockopt: writes the option's value (an int or a struct ucred) into out, which holds
-    // at least 16 bytes; returns its natural length (the syscall layer copies min(optlen, it)).
+    // getsockopt: writes the option's value (an int, a struct ucred, the peer's groups) into
+    // out, which holds net::max_option_size bytes; returns its natural length (the syscall
+    // layer copies min(optlen, it), except that SO_PEERGROUPS wants room for all: ERANGE).
     Result<size_t> get_option(int level, int name, void* out);
     // setsockopt with the caller's bytes already in kernel memory; privileged says whether the
     // caller may do what Linux reserves to CAP_NET_ADMIN (root here).
@@ -217,6 +220,7 @@ private:
     size_t m_backlog_length { 0 };
     size_t m_max_backlog { 0 };
     SocketCredentials m_peer_credentials; // SO_PEERCRED
+    RefPtr<PeerGroups> m_peer_groups; // SO_PEERGROUPS (null: none)
     bool m_has_peer_credentials { false };
 
     UnixAddress m_address; // set once by bind/autobind (m_bound), then read-only

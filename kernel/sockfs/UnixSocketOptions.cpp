@@ -121,6 +121,16 @@ Result<size_t> UnixSocket::get_option(int level, int name, void* out)
         memcpy(out, &ucred, sizeof(ucred));
         return sizeof(ucred);
     }
+    case SO_PEERGROUPS: {
+        // Linux: ENODATA without a peer's credentials; the groups as gid_t values.
+        SpinlockGuard guard(m_lock);
+        if (!m_has_peer_credentials)
+            return Error { ENODATA };
+        size_t count = m_peer_groups ? m_peer_groups->count() : 0;
+        if (count)
+            memcpy(out, m_peer_groups->groups(), count * sizeof(u32));
+        return count * sizeof(u32);
+    }
     case SO_RCVTIMEO_OLD:
     case SO_RCVTIMEO_NEW:
     case SO_SNDTIMEO_OLD:
@@ -168,8 +178,8 @@ Result<size_t> UnixSocket::get_option(int level, int name, void* out)
     }
     default: {
         int bit = flag_bit(name);
-        // FIXME: SO_TIMESTAMP* (and their control messages), SO_PEERGROUPS, SO_PASSPIDFD and
-        // SO_PEERPIDFD are not implemented.
+        // FIXME: SO_TIMESTAMP* (and their control messages), SO_PASSPIDFD and SO_PEERPIDFD
+        // are not implemented.
         if (bit < 0)
             return Error { ENOPROTOOPT };
         value = (m_option_flags.load(std::memory_order_relaxed) >> bit) & 1;

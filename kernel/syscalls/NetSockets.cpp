@@ -5,6 +5,7 @@
 // sockfs's UnixSocket).
 //
 // Only AF_UNIX exists; every other family answers EAFNOSUPPORT.
+#include <asm-generic/socket.h>
 #include <lib/UserCopy.h>
 #include <syscalls/FsCommon.h>
 #include <syscalls/NetCommon.h>
@@ -62,7 +63,8 @@ static Result<long> sys_socketpair(const SyscallArguments& a)
     auto kind = TRY(std::move(checked));
 
     RefPtr<UnixSocket> first, second;
-    TRY(UnixSocket::try_create_pair(kind.type, current_socket_credentials(), first, second));
+    auto groups = TRY(PeerGroups::try_create(Process::current().credentials()));
+    TRY(UnixSocket::try_create_pair(kind.type, current_socket_credentials(), std::move(groups), first, second));
     auto first_file = TRY(open_socket_file(std::move(first), kind.flags));
     auto second_file = TRY(open_socket_file(std::move(second), kind.flags));
 
@@ -197,7 +199,8 @@ static Result<long> sys_shutdown(const SyscallArguments& a)
 REGISTER_SYSCALL(__NR_shutdown, sys_shutdown);
 
 // getsockopt: *optlen is read first (EFAULT), negative is EINVAL at SOL_SOCKET; the value is
-// truncated to *optlen and *optlen gets what was copied (sk_getsockopt).
+// truncated to *optlen and *optlen gets what was copied (sk_getsockopt) — except that
+// SO_PEERGROUPS is all or nothing: ERANGE, with *optlen set to the room needed.
 static Result<long> sys_getsockopt(const SyscallArguments& a)
 {
     auto descriptor = TRY(socket_descriptor(static_cast<int>(a.a0)));
@@ -209,8 +212,13 @@ static Result<long> sys_getsockopt(const SyscallArguments& a)
     TRY(copy_from_user(&room, user_length, sizeof room));
     if (level == net::sol_socket && room < 0)
         return Error { EINVAL };
-    alignas(8) u8 value[16] {};
+    alignas(8) u8 value[net::max_option_size] {};
     size_t natural = TRY(descriptor.socket->get_option(level, name, value));
+    if (level == net::sol_socket && name == SO_PEERGROUPS && natural > static_cast<size_t>(max(room, 0))) {
+        int needed = static_cast<int>(natural);
+        TRY(copy_to_user(user_length, &needed, sizeof needed));
+        return Error { ERANGE };
+    }
     size_t copied = min(natural, static_cast<size_t>(room < 0 ? 0 : room));
     if (copied)
         TRY(copy_to_user(user_value, value, copied));

@@ -47,6 +47,8 @@ constexpr size_t sun_path_max = 108;
 constexpr size_t sockaddr_un_size = sun_path_offset + sun_path_max;
 // sizeof(struct sockaddr_storage): the most the syscall layer copies in.
 constexpr size_t sockaddr_storage_size = 128;
+// The largest getsockopt value at SOL_SOCKET: SO_PEERGROUPS with every supplementary group.
+constexpr size_t max_option_size = 256;
 
 // Linux's defaults (net.core.wmem_default / rmem_default, net.unix.max_dgram_qlen).
 constexpr size_t default_buffer_size = 212992;
