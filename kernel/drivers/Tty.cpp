@@ -48,6 +48,7 @@ public:
     Result<size_t> write_at(OpenFile&, u64, const IoBuffer&, size_t) override { return Error { ESPIPE }; }
     Result<i64> seek(OpenFile&, i64, int) override { return Error { ESPIPE }; }
     u32 poll(OpenFile& file, PollTable* table) override { return Tty::console().poll(file, table); }
+    bool can_poll() const override { return true; }
     Result<long> ioctl(OpenFile& file, unsigned long request, uptr argument) override
     {
         return Tty::console().ioctl(file, request, argument);

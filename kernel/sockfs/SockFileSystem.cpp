@@ -4,7 +4,6 @@
 #include <proc/SignalDelivery.h>
 #include <proc/SignalNumbers.h>
 #include <sockfs/SockFileSystem.h>
-#include <vfs/Clock.h>
 
 namespace sk {
 
@@ -31,6 +30,7 @@ public:
         return sent;
     }
     u32 poll(OpenFile& file, PollTable* table) override { return socket(file).poll(table); }
+    bool can_poll() const override { return true; }
     Result<long> ioctl(OpenFile& file, unsigned long request, uptr argument) override
     {
         return socket(file).ioctl(request, argument);
@@ -70,14 +70,6 @@ UnixSocket* UnixSocket::from_file(OpenFile& file)
     return &static_cast<SockInode*>(inode)->socket();
 }
 
-Result<FileSystemStats> SockFileSystem::stats()
-{
-    FileSystemStats stats;
-    stats.type = sockfs_magic;
-    stats.block_size = 4096;
-    return stats;
-}
-
 Result<RefPtr<OpenFile>> SockFileSystem::try_open(RefPtr<UnixSocket> socket, u32 uid, u32 gid, u32 flags)
 {
     UnixSocket& raw = *socket;
@@ -90,31 +82,9 @@ Result<RefPtr<OpenFile>> SockFileSystem::try_open(RefPtr<UnixSocket> socket, u32
 }
 
 SockInode::SockInode(FileSystem& fs, u64 ino, RefPtr<UnixSocket> socket, u32 uid, u32 gid)
-    : Inode(fs, ino)
+    : PseudoInode(fs, ino, S_IFSOCK | 0777, uid, gid)
     , m_socket(std::move(socket))
 {
-    m_metadata.ino = ino;
-    m_metadata.mode = S_IFSOCK | 0777;
-    m_metadata.uid = uid;
-    m_metadata.gid = gid;
-    m_metadata.nlink = 1;
-    m_metadata.block_size = 4096;
-    m_metadata.atime = m_metadata.mtime = m_metadata.ctime = filesystem_now();
-}
-
-InodeMetadata SockInode::metadata()
-{
-    SpinlockGuard guard(m_lock);
-    return m_metadata;
-}
-
-Result<void> SockInode::setattr(const InodeAttributes& attributes)
-{
-    if (attributes.mask & InodeAttributes::Size)
-        return Error { EINVAL };
-    SpinlockGuard guard(m_lock);
-    apply_attributes(m_metadata, attributes);
-    return {};
 }
 
 } // namespace sk

@@ -12,34 +12,29 @@
 #include <lib/RefPtr.h>
 #include <sockfs/UnixSocket.h>
 #include <vfs/FileOperations.h>
-#include <vfs/FileSystem.h>
-#include <vfs/Inode.h>
+#include <vfs/PseudoFileSystem.h>
 
 namespace sk {
 
 constexpr u64 sockfs_magic = 0x534F434B; // SOCKFS_MAGIC
 
-class SockInode final : public Inode {
+class SockInode final : public PseudoInode {
 public:
     SockInode(FileSystem& fs, u64 ino, RefPtr<UnixSocket> socket, u32 uid, u32 gid);
-    InodeMetadata metadata() override;
-    Result<void> setattr(const InodeAttributes& attributes) override;
     UnixSocket& socket() const { return *m_socket; }
 
 private:
     RefPtr<UnixSocket> m_socket; // strong
-    Spinlock m_lock; // guards m_metadata
-    InodeMetadata m_metadata;
 };
 
-class SockFileSystem final : public FileSystem {
+class SockFileSystem final : public PseudoFileSystem {
 public:
     // The one instance, created on first use (ENOMEM).
     static Result<SockFileSystem*> try_the();
-
-    const char* name() const override { return "sockfs"; }
-    RefPtr<Inode> root() override { return nullptr; } // never mounted
-    Result<FileSystemStats> stats() override;
+    SockFileSystem()
+        : PseudoFileSystem("sockfs", sockfs_magic)
+    {
+    }
 
     // Wraps a socket (new, from socketpair or from accept) in an inode owned by uid/gid and an
     // open file with the given status flags (O_RDWR | maybe O_NONBLOCK).

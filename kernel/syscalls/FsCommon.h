@@ -72,6 +72,7 @@ public:
     // The segments stay owned by this object, which must outlive the buffer.
     IoBuffer buffer() const { return IoBuffer::user_vector(m_segments.data(), m_segments.size(), m_total); }
     size_t total() const { return m_total; }
+    const Vector<IoSegment>& segments() const { return m_segments; }
 
 private:
     Vector<IoSegment> m_segments;

@@ -86,6 +86,29 @@ static Result<long> sys_pwrite64(const SyscallArguments& a)
 }
 REGISTER_SYSCALL(__NR_pwrite64, sys_pwrite64);
 
+// Linux's do_loop_readv_writev for writes_each_segment() files: one write() per segment,
+// stopping at the first short one; an error counts only if nothing was written before it.
+// Empty segments are skipped, except a leading one (Linux's iov_iter starts on it).
+static Result<size_t> write_each_segment(OpenFile& file, const UserIoVector& vector, const i64* position)
+{
+    size_t done = 0;
+    i64 at = position ? *position : 0;
+    auto& segments = vector.segments();
+    for (size_t i = 0; i < segments.size(); ++i) {
+        size_t length = segments[i].length;
+        if (length == 0 && i > 0)
+            continue;
+        auto written = transfer(file, Direction::Write, IoBuffer::user(segments[i].base, length), length, position ? &at : nullptr);
+        if (written.is_error())
+            return done ? Result<size_t>(done) : Result<size_t>(written.error());
+        done += written.value();
+        at += static_cast<i64>(written.value());
+        if (written.value() != length)
+            break;
+    }
+    return done;
+}
+
 static Result<long> do_vector_io(
     int fd, uptr user_array, u64 count, Direction direction, const i64* position, u64 rwf_flags = 0)
 {
@@ -100,6 +123,8 @@ static Result<long> do_vector_io(
             TRY(check_position(*position, 0));
         return 0;
     }
+    if (direction == Direction::Write && file->ops().writes_each_segment())
+        return static_cast<long>(TRY(write_each_segment(*file, vector, position)));
     return static_cast<long>(TRY(transfer(*file, direction, vector.buffer(), vector.total(), position)));
 }
 

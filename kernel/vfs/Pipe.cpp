@@ -7,12 +7,11 @@
 #include <lib/UserCopy.h>
 #include <proc/SignalDelivery.h>
 #include <proc/SignalNumbers.h>
-#include <vfs/Clock.h>
 #include <vfs/FifoOpener.h>
 #include <vfs/FileMode.h>
-#include <vfs/FileSystem.h>
 #include <vfs/Pipe.h>
 #include <vfs/PollTable.h>
+#include <vfs/PseudoFileSystem.h>
 
 namespace sk {
 
@@ -20,18 +19,13 @@ namespace sk {
 
 static constexpr u64 pipefs_magic = 0x50495045; // PIPEFS_MAGIC
 
-class PipeFileSystem final : public FileSystem {
+class PipeFileSystem final : public PseudoFileSystem {
 public:
     // A permanent reference to itself: it is a static object, never deleted.
-    PipeFileSystem() { ref(); }
-    const char* name() const override { return "pipefs"; }
-    RefPtr<Inode> root() override { return nullptr; } // never mounted
-    Result<FileSystemStats> stats() override
+    PipeFileSystem()
+        : PseudoFileSystem("pipefs", pipefs_magic)
     {
-        FileSystemStats stats;
-        stats.type = pipefs_magic;
-        stats.block_size = 4096;
-        return stats;
+        ref();
     }
     u64 allocate_ino() { return m_next_ino.fetch_add(1, std::memory_order_relaxed); }
 
@@ -39,38 +33,12 @@ private:
     std::atomic<u64> m_next_ino { 1 };
 };
 
-class PipeInode final : public Inode {
+class PipeInode final : public PseudoInode {
 public:
     PipeInode(FileSystem& fs, u64 ino, u32 uid, u32 gid)
-        : Inode(fs, ino)
+        : PseudoInode(fs, ino, S_IFIFO | 0600, uid, gid)
     {
-        m_metadata.ino = ino;
-        m_metadata.mode = S_IFIFO | 0600;
-        m_metadata.uid = uid;
-        m_metadata.gid = gid;
-        m_metadata.nlink = 1;
-        m_metadata.block_size = 4096;
-        m_metadata.atime = m_metadata.mtime = m_metadata.ctime = filesystem_now();
     }
-
-    InodeMetadata metadata() override
-    {
-        SpinlockGuard guard(m_lock);
-        return m_metadata;
-    }
-
-    Result<void> setattr(const InodeAttributes& attributes) override
-    {
-        if (attributes.mask & InodeAttributes::Size)
-            return Error { EINVAL };
-        SpinlockGuard guard(m_lock);
-        apply_attributes(m_metadata, attributes);
-        return {};
-    }
-
-private:
-    Spinlock m_lock; // guards m_metadata
-    InodeMetadata m_metadata;
 };
 
 // The one pipefs, a static object (not on the heap, so it never shows as a leak).
@@ -98,6 +66,7 @@ public:
     {
         return m_pipe->poll(m_reads, m_writes, m_writer_generation_at_open, table);
     }
+    bool can_poll() const override { return true; }
     Result<long> ioctl(OpenFile& file, unsigned long request, uptr argument) override;
 
     Pipe& pipe() const { return *m_pipe; }

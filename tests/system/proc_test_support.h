@@ -192,19 +192,27 @@ inline void record_info(int signal, siginfo_t* info, void*)
 
 // A helper process that sends `signal` to the caller once it sleeps (its state is 'S', so
 // that a busy host does not make the signal come before the call it should interrupt) and
-// `delay_ms` have passed, then writes one byte to `fd` (if >= 0) another `delay_ms` later.
-inline Child poke_later(int signal, long delay_ms, int fd = -1)
+// `delay_ms` have passed, then runs then() in the helper.
+template<typename Then> Child poke_later_then(int signal, long delay_ms, Then then)
 {
     pid_t target = getpid();
     return Child([=] {
         sleep_ms(delay_ms);
         eventually([&] { return process_state(target) == 'S'; }, 2000);
         kill(target, signal);
+        then();
+        return 0;
+    });
+}
+
+// poke_later_then that writes one byte to `fd` (if >= 0) another `delay_ms` after the signal.
+inline Child poke_later(int signal, long delay_ms, int fd = -1)
+{
+    return poke_later_then(signal, delay_ms, [=] {
         if (fd >= 0) {
             sleep_ms(delay_ms);
             (void)write(fd, "k", 1);
         }
-        return 0;
     });
 }
 

@@ -337,7 +337,9 @@ Result<size_t> process_link_target(ProcKind kind, int pid, u32 index, char* buff
     size_t length;
     Inode* inode = file->inode();
     u32 type = inode ? mode_type(inode->metadata().mode) : 0;
-    if (type == 0140000)
+    if (const char* name = file->ops().anonymous_name())
+        length = format(text, sizeof(text), "anon_inode:%s", name);
+    else if (type == 0140000)
         length = format(text, sizeof(text), "socket:[%lu]", inode->ino());
     else if (type == 0010000)
         length = format(text, sizeof(text), "pipe:[%lu]", inode->ino());
