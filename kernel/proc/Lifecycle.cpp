@@ -186,6 +186,8 @@ Result<int> clone(const CloneRequest& request)
         }
         child->parent = (flags & CloneFlag_PARENT) && parent.parent ? parent.parent : &parent;
         child->parent->children.append(*child);
+        if (request.pidfd_handle)
+            request.pidfd_handle->attach_locked(*child);
         child->threads.append(*thread);
         child->thread_count = 1;
     }
@@ -280,6 +282,8 @@ static bool become_zombie_locked(Process& process)
         process.vfork_done = true;
     }
     process.vfork_wait.wake_all();
+    if (process.handle)
+        process.handle->notify_locked(); // pidfds: exited
     Process* parent = process.parent;
     if (!parent)
         return false;
@@ -296,6 +300,8 @@ static bool become_zombie_locked(Process& process)
         parent->children.remove(process);
         process.parent = nullptr;
     }
+    if (auto_reap && process.handle)
+        process.handle->notify_locked(); // pidfds: reaped
     return auto_reap;
 }
 

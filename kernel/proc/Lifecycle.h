@@ -2,6 +2,8 @@
 // ending of the other threads. wait4/waitid are in Wait.h.
 #pragma once
 
+#include <proc/ProcessHandle.h>
+
 #include <lib/Result.h>
 #include <proc/Process.h>
 
@@ -26,6 +28,7 @@ struct CloneRequest {
     uptr parent_tid { 0 };
     uptr tls { 0 };
     uptr child_tid { 0 };
+    RefPtr<ProcessHandle> pidfd_handle; // CLONE_PIDFD: attached to the child as it is made
 };
 
 // Returns the new thread id (the child's pid for a new process) to the parent. EAGAIN past

@@ -40,6 +40,8 @@ Process::~Process()
         --s_process_count;
     }
     release_pid_locked(m_pid);
+    if (handle)
+        handle->detach_locked();
 }
 
 Result<RefPtr<Process>> Process::try_create(int parent_pid_hint)

@@ -19,6 +19,7 @@
 #include <proc/Scheduler.h>
 #include <proc/FdTable.h>
 #include <proc/PendingSignals.h>
+#include <proc/ProcessHandle.h>
 #include <proc/Thread.h>
 #include <proc/WaitQueue.h>
 #include <vfs/Custody.h>
@@ -159,6 +160,7 @@ public:
     size_t thread_count { 0 };
 
     Process* parent { nullptr }; // guarded by the table lock; init adopts orphans
+    RefPtr<ProcessHandle> handle; // for pidfds, made on first use (table lock)
     IntrusiveListNode m_sibling_node;
     IntrusiveList<Process, &Process::m_sibling_node> children;
     IntrusiveListNode m_table_node;

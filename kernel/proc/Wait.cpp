@@ -72,6 +72,8 @@ Result<WaitResult> wait_for_child(const WaitRequest& request)
                 parent.children_ns += result.cpu_ns;
                 parent.children.remove(child);
                 child.parent = nullptr;
+                if (child.handle)
+                    child.handle->notify_locked(); // pidfds: reaped
                 guard.unlock();
                 child.unref(); // the child's own reference: frees it
                 return result;

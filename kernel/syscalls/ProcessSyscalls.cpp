@@ -6,6 +6,7 @@
 #include <proc/Exec.h>
 #include <proc/Lifecycle.h>
 #include <proc/Scheduler.h>
+#include <proc/Pidfd.h>
 #include <proc/Rseq.h>
 #include <proc/SignalDelivery.h>
 #include <proc/Wait.h>
@@ -15,10 +16,37 @@
 
 namespace sk {
 
+// CLONE_PIDFD: a pidfd for the child (close-on-exec), its number written to `where` before
+// the child is made. The descriptor is reserved and the file made first, so that nothing has
+// to be undone once the child exists.
+static Result<long> clone_with_pidfd(CloneRequest& request, uptr where)
+{
+    if (request.flags & CloneFlag_THREAD)
+        return Error { EINVAL }; // FIXME: a thread's pidfd (Linux 6.9)
+    Process& process = Process::current();
+    RefPtr<FdTable> fds = process.fd_table();
+    int fd = TRY(fds->reserve(true, process.fd_limit()));
+    auto prepare = [&]() -> Result<RefPtr<OpenFile>> {
+        request.pidfd_handle = TRY(ProcessHandle::try_create());
+        auto file = TRY(Pidfd::try_create_file(request.pidfd_handle, O_RDWR));
+        TRY(copy_to_user(where, &fd, sizeof(fd)));
+        return file;
+    };
+    auto file = prepare();
+    auto pid = file.is_error() ? Result<int>(file.error()) : clone(request);
+    if (pid.is_error()) {
+        fds->release_reserved(fd);
+        return pid.error();
+    }
+    fds->fill_reserved(fd, file.release_value());
+    return pid.value();
+}
+
 static Result<long> sys_clone(const SyscallArguments& a)
 {
     // riscv64: clone(flags, newsp, parent_tidptr, tls, child_tidptr); the low byte of the
-    // flags is the exit signal.
+    // flags is the exit signal. With CLONE_PIDFD the pidfd goes where parent_tidptr points,
+    // so CLONE_PARENT_SETTID cannot come with it.
     u32 flags = static_cast<u32>(a.a0);
     CloneRequest request;
     request.flags = flags & ~0xffu;
@@ -27,6 +55,11 @@ static Result<long> sys_clone(const SyscallArguments& a)
     request.parent_tid = a.a2;
     request.tls = a.a3;
     request.child_tid = a.a4;
+    if (flags & CloneFlag_PIDFD) {
+        if (flags & (CloneFlag_PARENT_SETTID | CloneFlag_DETACHED))
+            return Error { EINVAL };
+        return clone_with_pidfd(request, a.a2);
+    }
     return TRY(clone(request));
 }
 REGISTER_SYSCALL(__NR_clone, sys_clone);
@@ -63,8 +96,8 @@ static Result<long> sys_clone3(const SyscallArguments& a)
         return Error { EINVAL };
     if (args.set_tid || args.set_tid_size)
         return Error { EINVAL }; // FIXME: choosing the child's pid (CAP_SYS_ADMIN in Linux)
-    if (args.flags & (CloneFlag_PIDFD | CloneFlag_INTO_CGROUP | CloneFlag_CLEAR_SIGHAND))
-        return Error { EINVAL }; // FIXME: pidfds, cgroups and CLONE_CLEAR_SIGHAND are not supported
+    if (args.flags & (CloneFlag_INTO_CGROUP | CloneFlag_CLEAR_SIGHAND))
+        return Error { EINVAL }; // FIXME: cgroups and CLONE_CLEAR_SIGHAND are not supported
     CloneRequest request;
     request.flags = args.flags;
     request.exit_signal = static_cast<int>(args.exit_signal);
@@ -72,6 +105,8 @@ static Result<long> sys_clone3(const SyscallArguments& a)
     request.parent_tid = args.parent_tid;
     request.tls = args.tls;
     request.child_tid = args.child_tid;
+    if (args.flags & CloneFlag_PIDFD)
+        return clone_with_pidfd(request, args.pidfd);
     return TRY(clone(request));
 }
 REGISTER_SYSCALL(__NR_clone3, sys_clone3);
@@ -191,14 +226,27 @@ static Result<long> sys_waitid(const SyscallArguments& a)
         if (id < 0)
             return Error { EINVAL };
         break;
-    case WaitIdFd:
-        // FIXME: there are no pidfds yet, and an fd that is not one is EBADF (Linux's
-        // pidfd_get_pid), open or not.
-        return Error { EBADF };
+    case WaitIdFd: {
+        // The child behind a pidfd (EBADF for any other fd); ECHILD once it is reaped. A
+        // pidfd opened with PIDFD_NONBLOCK makes the wait WNOHANG, and "nothing yet" EAGAIN.
+        auto file = TRY(Process::current().fds().get(id));
+        auto handle = Pidfd::handle_of(*file);
+        if (!handle)
+            return Error { EBADF };
+        if (handle->live_process().is_error())
+            return Error { ECHILD };
+        request.id_type = WaitIdPid;
+        request.id = handle->pid();
+        if (file->is_nonblocking())
+            request.options |= WaitNoHang;
+        break;
+    }
     default:
         return Error { EINVAL };
     }
     WaitResult result = TRY(wait_for_child(request));
+    if (result.pid == 0 && (request.options & WaitNoHang) && !(options & WaitNoHang))
+        return Error { EAGAIN };
     if (a.a2) {
         if (result.pid > 0)
             TRY(copy_siginfo_to_user(a.a2, result.info));
