@@ -96,7 +96,8 @@ Result<void> check_elf(Inode& inode, Elf64_Ehdr& header, Elf64_Phdr* phdrs)
 // FIXME: Linux leaves the tail of a read-only segment's last file page unzeroed (its clear_user
 // fails and the error is ignored) and maps such a segment's bss pages writable; we zero the
 // tail and keep the segment's protection, which is what the ELF specification asks for.
-Result<LoadedImage> load_segments(AddressSpace& space, const RefPtr<OpenFile>& file, const Elf64_Ehdr& header, const Elf64_Phdr* phdrs)
+Result<LoadedImage> load_segments(
+    AddressSpace& space, const RefPtr<OpenFile>& file, const Elf64_Ehdr& header, const Elf64_Phdr* phdrs)
 {
     static const u8 zeroes[arch::page_size] = {};
     constexpr uptr page = arch::page_size;
