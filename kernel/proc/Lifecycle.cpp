@@ -108,6 +108,7 @@ static Result<int> clone_thread(Process& process, const CloneRequest& request)
         SpinlockGuard guard(g_process_table_lock);
         bool over_limit = over_process_limit_locked(process, process.m_credentials);
         if (over_limit || caller_dying_locked(process) || process.exec_thread) {
+            unregister_thread_locked(*thread);
             release_pid_locked(tid);
             guard.unlock();
             delete thread;
@@ -145,8 +146,11 @@ Result<int> clone(const CloneRequest& request)
     child->set_cwd(parent.cwd());
     child->set_root(parent.root());
     child->exchange_umask(parent.umask());
-    child->set_pgid(parent.pgid());
-    child->set_sid(parent.sid());
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        child->set_pgid_locked(parent.pgid());
+        child->set_sid_locked(parent.sid());
+    }
     child->set_name(scheduler::current()->name());
     child->set_executable(parent.executable());
     if (auto line = KString::try_create(parent.command_line()); !line.is_error())
@@ -179,6 +183,7 @@ Result<int> clone(const CloneRequest& request)
         // not overshoot the limit together.
         bool over_limit = over_process_limit_locked(parent, credentials);
         if (over_limit || caller_dying_locked(parent)) {
+            unregister_thread_locked(*thread);
             guard.unlock();
             delete thread;
             // The child goes with its RefPtr.
@@ -319,6 +324,7 @@ static bool become_zombie_locked(Process& process)
     {
         SpinlockGuard guard(g_process_table_lock);
         process.threads.remove(*thread);
+        unregister_thread_locked(*thread);
         last = --process.thread_count == 0;
         process.user_ns += thread->m_cpu_ns + (arch::monotonic_ns() - thread->m_switched_in_ns);
         thread->m_cpu_ns = 0;
@@ -407,8 +413,10 @@ Result<void> become_only_thread()
         process.exec_thread = nullptr;
     }
     if (static_cast<int>(thread->tid()) != process.pid()) {
+        unregister_thread_locked(*thread);
         release_pid_locked(static_cast<int>(thread->tid()));
         thread->set_tid(static_cast<u32>(process.pid()));
+        register_thread_locked(*thread);
     }
     return {};
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <lib/Result.h>
+#include <lib/Types.h>
 
 namespace sk {
 
@@ -19,5 +20,14 @@ constexpr int pid_max = 32768;
 // EAGAIN when the pool is exhausted. Caller holds g_process_table_lock.
 Result<int> allocate_pid_locked();
 void release_pid_locked(int pid);
+
+// How many processes in the process table (zombies until freed included) use a number as
+// their process group or session id: such a number is not handed out (Linux keeps struct
+// pid alive for it). Process::set_pgid_locked/set_sid_locked and ~Process keep the counts;
+// ids outside [1, pid_max) are not counted. Caller holds g_process_table_lock.
+enum class IdUse { Group, Session };
+void add_id_use_locked(IdUse use, int id);
+void remove_id_use_locked(IdUse use, int id);
+u32 id_use_count_locked(IdUse use, int id);
 
 } // namespace sk

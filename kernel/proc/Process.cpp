@@ -1,5 +1,8 @@
-// The process table and per-process state. s_table_lock guards the table, parent/child
-// links and zombie state.
+// The process table and per-process state. g_process_table_lock guards the table, parent/child
+// links and zombie state, and the two indexes that make id lookups O(1) (pid_max entries
+// each, 2 × 256 KiB of BSS): s_by_pid holds a process from the moment it enters the table
+// until ~Process takes it out (a zombie keeps its entry until it is reaped and freed);
+// s_by_tid holds a user thread from Thread::try_create_user until it leaves its process.
 #include <arch/Arch.h>
 #include <arch/riscv64/Csr.h>
 #include <proc/Pid.h>
@@ -13,6 +16,10 @@ Spinlock g_process_table_lock;
 static IntrusiveList<Process, &Process::m_table_node> s_table;
 static constexpr u32 max_processes = 4096;
 static u32 s_process_count;
+static Process* s_by_pid[pid_max];
+static Thread* s_by_tid[pid_max];
+
+static bool valid_id(int id) { return id > 0 && id < pid_max; }
 
 Process::Process(int pid) : m_pid(pid)
 {
@@ -38,7 +45,11 @@ Process::~Process()
     if (m_table_node.is_linked()) {
         s_table.remove(*this);
         --s_process_count;
+        VERIFY(s_by_pid[m_pid] == this);
+        s_by_pid[m_pid] = nullptr;
     }
+    remove_id_use_locked(IdUse::Group, m_pgid);
+    remove_id_use_locked(IdUse::Session, m_sid);
     release_pid_locked(m_pid);
     if (handle)
         handle->detach_locked();
@@ -65,6 +76,8 @@ Result<RefPtr<Process>> Process::try_create(int parent_pid_hint)
         SpinlockGuard guard(g_process_table_lock);
         s_table.append(*process);
         ++s_process_count;
+        VERIFY(!s_by_pid[pid]);
+        s_by_pid[pid] = process;
     }
     return result;
 }
@@ -90,8 +103,11 @@ u64 Process::cpu_ns_locked()
 Result<RefPtr<Process>> Process::try_create_init()
 {
     auto process = TRY(try_create(0));
-    process->m_pgid = process->m_pid;
-    process->m_sid = process->m_pid;
+    {
+        SpinlockGuard guard(g_process_table_lock);
+        process->set_pgid_locked(process->m_pid);
+        process->set_sid_locked(process->m_pid);
+    }
     process->m_fds = TRY(FdTable::try_create());
     process->m_address_space = TRY(AddressSpace::try_create());
     process->m_signal_actions = TRY(try_make_ref<SignalActions>());
@@ -115,11 +131,24 @@ Process* Process::current_or_null()
 RefPtr<Process> Process::from_pid(int pid)
 {
     SpinlockGuard guard(g_process_table_lock);
-    for (auto& process : s_table) {
-        if (process.m_pid == pid && process.try_ref())
-            return RefPtr<Process>::adopt(&process);
-    }
+    Process* process = find_process_locked(pid);
+    if (process && process->try_ref())
+        return RefPtr<Process>::adopt(process);
     return nullptr;
+}
+
+void Process::set_pgid_locked(int pgid)
+{
+    remove_id_use_locked(IdUse::Group, m_pgid);
+    add_id_use_locked(IdUse::Group, pgid);
+    m_pgid = pgid;
+}
+
+void Process::set_sid_locked(int sid)
+{
+    remove_id_use_locked(IdUse::Session, m_sid);
+    add_id_use_locked(IdUse::Session, sid);
+    m_sid = sid;
 }
 
 u32 Process::count()
@@ -130,15 +159,35 @@ u32 Process::count()
 
 IntrusiveList<Process, &Process::m_table_node>& process_table() { return s_table; }
 
+Process* find_process_locked(int pid) { return valid_id(pid) ? s_by_pid[pid] : nullptr; }
+
 Thread* find_thread_locked(int tid)
 {
-    for (auto& process : s_table) {
-        for (auto& thread : process.threads) {
-            if (static_cast<int>(thread.tid()) == tid)
-                return &thread;
-        }
-    }
-    return nullptr;
+    if (!valid_id(tid))
+        return nullptr;
+    // Registered at creation, a thread counts once it is in its process's thread list.
+    Thread* thread = s_by_tid[tid];
+    return thread && thread->m_process_node.is_linked() ? thread : nullptr;
+}
+
+void register_thread_locked(Thread& thread)
+{
+    int tid = static_cast<int>(thread.tid());
+    VERIFY(valid_id(tid) && !s_by_tid[tid]);
+    s_by_tid[tid] = &thread;
+}
+
+void unregister_thread_locked(Thread& thread)
+{
+    int tid = static_cast<int>(thread.tid());
+    VERIFY(valid_id(tid) && s_by_tid[tid] == &thread);
+    s_by_tid[tid] = nullptr;
+}
+
+bool thread_registered(const Thread& thread)
+{
+    int tid = static_cast<int>(thread.tid());
+    return valid_id(tid) && s_by_tid[tid] == &thread;
 }
 
 int Process::ppid()

@@ -6,8 +6,9 @@
 // thread exits (status kept, resources released, SIGCHLD to the parent); freed when the
 // parent reaps it (or at once if the parent ignores SIGCHLD). Orphans are reparented to init.
 //
-// Locking: s_table_lock (in Process.cpp) guards the process table, parent/child links and
-// zombie state; m_lock guards the per-process mutable fields (credentials, cwd, signals).
+// Locking: g_process_table_lock guards the process table, its pid and tid indexes,
+// parent/child links, process group and session ids, and zombie state; m_lock guards the
+// per-process mutable fields (credentials, cwd, signals).
 #pragma once
 
 #include <lib/IntrusiveList.h>
@@ -56,6 +57,8 @@ public:
     static Result<RefPtr<Process>> try_create(int parent_pid_hint);
     static Process& current();
     static Process* current_or_null();
+    // The process with this pid (a zombie until it is freed), or null; O(1). A process whose
+    // last reference is already gone is not returned.
     static RefPtr<Process> from_pid(int pid);
     static u32 count();
     // Calls fn(Process&) for every live process (under the table lock: fn must not sleep).
@@ -66,8 +69,9 @@ public:
     int ppid();
     int pgid() const { return m_pgid; }
     int sid() const { return m_sid; }
-    void set_pgid(int pgid) { m_pgid = pgid; }
-    void set_sid(int sid) { m_sid = sid; }
+    // Table lock held: the pid pool counts the processes using each group and session id.
+    void set_pgid_locked(int pgid);
+    void set_sid_locked(int sid);
 
     Credentials credentials();
     void set_credentials(const Credentials& credentials);
@@ -189,8 +193,17 @@ void activate_address_space(AddressSpace* space);
 
 extern Spinlock g_process_table_lock;
 IntrusiveList<Process, &Process::m_table_node>& process_table();
-// The live thread with this tid, in any process (table lock held).
+// The process in the table with this pid, without taking a reference (table lock held; it
+// may be a zombie, or one whose last reference is gone and that waits for the lock to leave).
+Process* find_process_locked(int pid);
+// The live thread with this tid, in any process (table lock held): one in its process's
+// thread list. O(1) through a tid index that Thread::try_create_user fills and that is
+// cleared when the thread leaves its process or is deleted without ever joining it.
 Thread* find_thread_locked(int tid);
+void register_thread_locked(Thread& thread);
+void unregister_thread_locked(Thread& thread);
+// Whether the tid index still points at this thread (for ~Thread's check).
+bool thread_registered(const Thread& thread);
 
 template<typename Fn>
 void Process::for_each(Fn fn)

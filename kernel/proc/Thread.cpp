@@ -5,6 +5,7 @@
 #include <mm/FrameAllocator.h>
 #include <proc/Scheduler.h>
 #include <proc/Pid.h>
+#include <proc/Process.h>
 #include <proc/Thread.h>
 #include <string.h>
 #include <atomic>
@@ -38,6 +39,9 @@ Result<void> Thread::allocate_stack()
 
 Thread::~Thread()
 {
+    // A user thread leaves the tid index when it leaves its process (or, never having joined
+    // one, before it is deleted): the index must not dangle.
+    VERIFY(!is_user() || !thread_registered(*this));
     if (m_kernel_stack)
         frames::free_contiguous(arch::virt_to_phys(reinterpret_cast<void*>(m_kernel_stack)), kernel_stack_size / arch::page_size);
 }
@@ -76,6 +80,8 @@ Result<Thread*> Thread::try_create_user(Process& process, const TrapFrame& initi
     thread->m_trap_frame = reinterpret_cast<TrapFrame*>(thread->kernel_stack_top() - sizeof(TrapFrame));
     *thread->m_trap_frame = initial;
     thread->m_context.sp = reinterpret_cast<u64>(thread->m_trap_frame);
+    SpinlockGuard guard(g_process_table_lock);
+    register_thread_locked(*thread);
     return thread;
 }
 

@@ -26,7 +26,9 @@ public:
     using Entry = void (*)(void* argument);
     static Result<Thread*> try_create_kernel(const char* name, Entry entry, void* argument);
     // A user thread with id `tid` (from the pid pool) that starts by returning to user mode
-    // with the given registers.
+    // with the given registers. It enters the tid index at once (find_thread_locked finds it
+    // once it is in its process's thread list); a caller that deletes it instead must
+    // unregister_thread_locked it first.
     static Result<Thread*> try_create_user(Process& process, const TrapFrame& initial, u32 tid);
     // Wraps the boot context (becomes the idle thread).
     static Thread* create_boot_thread();
@@ -40,7 +42,8 @@ public:
         m_argument = argument;
     }
     u32 tid() const { return m_tid; }
-    // exec from another thread than the main one: the caller takes over the pid as its tid.
+    // exec from another thread than the main one: the caller takes over the pid as its tid
+    // (and moves its tid index entry, table lock held).
     void set_tid(u32 tid) { m_tid = tid; }
     State state() const { return m_state; }
     const char* name() const { return m_name; }

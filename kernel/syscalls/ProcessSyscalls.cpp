@@ -5,6 +5,7 @@
 #include <lib/UserCopy.h>
 #include <proc/Exec.h>
 #include <proc/Lifecycle.h>
+#include <proc/Pid.h>
 #include <proc/Scheduler.h>
 #include <proc/Pidfd.h>
 #include <proc/Rseq.h>
@@ -276,12 +277,8 @@ static Result<long> sys_setpgid(const SyscallArguments& a)
     if (pgid < 0)
         return Error { EINVAL };
     SpinlockGuard guard(g_process_table_lock);
-    Process* target = nullptr;
-    for (auto& process : process_table()) {
-        if (process.pid() == pid && !process.is_zombie)
-            target = &process;
-    }
-    if (!target)
+    Process* target = find_process_locked(pid);
+    if (!target || target->is_zombie)
         return Error { ESRCH };
     if (target != &current) {
         if (target->parent != &current)
@@ -294,13 +291,14 @@ static Result<long> sys_setpgid(const SyscallArguments& a)
     if (target->pid() == target->sid())
         return Error { EPERM };
     if (pgid != pid) {
+        // FIXME: O(n); a group's session is not indexed (the count only says it exists).
         bool exists = false;
         for (auto& process : process_table())
             exists |= process.pgid() == pgid && process.sid() == current.sid();
         if (!exists)
             return Error { EPERM };
     }
-    target->set_pgid(pgid);
+    target->set_pgid_locked(pgid);
     return 0;
 }
 REGISTER_SYSCALL(__NR_setpgid, sys_setpgid);
@@ -332,12 +330,10 @@ static Result<long> sys_setsid(const SyscallArguments&)
 {
     Process& process = Process::current();
     SpinlockGuard guard(g_process_table_lock);
-    for (auto& other : process_table()) {
-        if (other.pgid() == process.pid())
-            return Error { EPERM };
-    }
-    process.set_sid(process.pid());
-    process.set_pgid(process.pid());
+    if (id_use_count_locked(IdUse::Group, process.pid()))
+        return Error { EPERM };
+    process.set_sid_locked(process.pid());
+    process.set_pgid_locked(process.pid());
     return process.pid();
 }
 REGISTER_SYSCALL(__NR_setsid, sys_setsid);
