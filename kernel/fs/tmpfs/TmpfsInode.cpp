@@ -57,7 +57,7 @@ InodeMetadata TmpfsInode::metadata()
     metadata.block_size = tmpfs_page_size;
     metadata.blocks = m_pages.size() * (tmpfs_page_size / 512);
     if (is_dir())
-        metadata.size = (m_entries.size() + 2) * bogo_directory_entry_size;
+        metadata.size = (entry_count() + 2) * bogo_directory_entry_size;
     else if (mode_is_symlink(m_mode))
         metadata.size = m_target.length();
     else
@@ -70,19 +70,10 @@ InodeMetadata TmpfsInode::metadata()
 
 // --- directories ---
 
-size_t TmpfsInode::find_entry_index(StringView name)
-{
-    for (size_t i = 0; i < m_entries.size(); ++i) {
-        if (m_entries[i].name.view() == name)
-            return i;
-    }
-    return m_entries.size();
-}
-
 TmpfsInode::DirectoryEntry* TmpfsInode::find_entry(StringView name)
 {
-    size_t index = find_entry_index(name);
-    return index < m_entries.size() ? &m_entries[index] : nullptr;
+    auto** entry = m_names.get(name);
+    return entry ? *entry : nullptr;
 }
 
 void TmpfsInode::touch_modified()
@@ -98,30 +89,79 @@ void TmpfsInode::adjust_link_count(int delta)
     m_ctime = filesystem_now();
 }
 
+Result<void> TmpfsInode::reserve_entry()
+{
+    auto reserved = m_cookie_index.try_ensure_capacity(m_cookie_index.size() + 1);
+    if (!reserved.is_error())
+        reserved = m_names.try_ensure_capacity(m_names.size() + 1);
+    if (reserved.is_error())
+        tidy_entries(); // an empty directory keeps no half-made room
+    return reserved;
+}
+
+void TmpfsInode::insert_entry(DirectoryEntry* entry)
+{
+    entry->cookie = m_next_cookie++;
+    entry->slot = m_cookie_index.size();
+    VERIFY(!m_cookie_index.try_append(CookieSlot(entry->cookie, entry)).is_error());
+    VERIFY(!m_names.try_set(entry->name.view(), entry).is_error());
+}
+
 Result<void> TmpfsInode::add_entry(StringView name, RefPtr<TmpfsInode> inode)
 {
     auto owned_name = TRY(KString::try_create(name));
-    bool child_is_directory = inode->is_dir();
-    TmpfsInode* child = inode.ptr();
-    TRY(m_entries.try_append(DirectoryEntry { std::move(owned_name), std::move(inode), m_next_cookie++ }));
-    if (child_is_directory) {
-        child->m_parent = this;
+    TRY(reserve_entry());
+    auto* entry = new (std::nothrow) DirectoryEntry { std::move(owned_name), std::move(inode), 0, 0 };
+    if (!entry) {
+        tidy_entries();
+        return Error { ENOMEM };
+    }
+    insert_entry(entry);
+    TmpfsInode& child = *entry->inode;
+    if (child.is_dir()) {
+        child.m_parent = this;
         adjust_link_count(+1);
     }
     touch_modified();
     return {};
 }
 
-RefPtr<TmpfsInode> TmpfsInode::remove_entry(size_t index)
+RefPtr<TmpfsInode> TmpfsInode::remove_entry(DirectoryEntry& entry)
 {
-    RefPtr<TmpfsInode> inode = std::move(m_entries[index].inode);
-    m_entries.remove(index);
-    if (m_entries.is_empty())
-        m_entries.clear_and_free(); // an emptied directory holds no memory (the leak check relies on it)
+    VERIFY(m_names.remove(entry.name.view()));
+    CookieSlot removed = std::move(m_cookie_index[entry.slot]); // the slot stays, empty, with its cookie
+    RefPtr<TmpfsInode> inode = std::move(entry.inode);
+    tidy_entries();
     if (inode->is_dir())
         adjust_link_count(-1);
     touch_modified();
     return inode;
+}
+
+// Frees both tables of an emptied directory (the leak check relies on it), and squeezes the
+// empty slots out of the cookie index once they outnumber the entries, so a walk or a resume
+// never crosses more empty slots than there are entries. Never allocates.
+void TmpfsInode::tidy_entries()
+{
+    if (entry_count() == 0) {
+        m_names.clear_and_free();
+        m_cookie_index.clear_and_free();
+        return;
+    }
+    if (m_cookie_index.size() - entry_count() <= entry_count())
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < m_cookie_index.size(); ++i) {
+        DirectoryEntry* entry = m_cookie_index[i].entry();
+        if (!entry)
+            continue;
+        entry->slot = kept;
+        if (i != kept)
+            m_cookie_index[kept] = std::move(m_cookie_index[i]);
+        ++kept;
+    }
+    while (m_cookie_index.size() > kept)
+        m_cookie_index.take_last();
 }
 
 static bool is_dot_or_dot_dot(StringView name)
@@ -212,12 +252,12 @@ Result<void> TmpfsInode::unlink(StringView name)
     if (!is_dir())
         return Error { ENOTDIR };
     MutexGuard guard(tmpfs().namespace_lock());
-    size_t index = find_entry_index(name);
-    if (index == m_entries.size())
+    auto* entry = find_entry(name);
+    if (!entry)
         return Error { ENOENT };
-    if (m_entries[index].inode->is_dir())
+    if (entry->inode->is_dir())
         return Error { EISDIR };
-    auto victim = remove_entry(index);
+    auto victim = remove_entry(*entry);
     victim->adjust_link_count(-1);
     return {};
 }
@@ -231,15 +271,15 @@ Result<void> TmpfsInode::rmdir(StringView name)
         return Error { EINVAL };
     if (name == StringView("..", 2))
         return Error { ENOTEMPTY };
-    size_t index = find_entry_index(name);
-    if (index == m_entries.size())
+    auto* entry = find_entry(name);
+    if (!entry)
         return Error { ENOENT };
-    TmpfsInode& victim = *m_entries[index].inode;
+    TmpfsInode& victim = *entry->inode;
     if (!victim.is_dir())
         return Error { ENOTDIR };
-    if (!victim.m_entries.is_empty())
+    if (victim.entry_count() != 0)
         return Error { ENOTEMPTY };
-    auto removed = remove_entry(index);
+    auto removed = remove_entry(*entry);
     removed->m_parent = nullptr;
     MutexGuard victim_guard(removed->m_lock);
     removed->m_nlink = 0;
@@ -260,59 +300,70 @@ Result<void> TmpfsInode::rename(StringView name, Inode& new_directory_inode, Str
         return Error { ENAMETOOLONG };
 
     MutexGuard guard(tmpfs().namespace_lock());
-    size_t source_index = find_entry_index(name);
-    if (source_index == m_entries.size())
+    DirectoryEntry* source_entry = find_entry(name);
+    if (!source_entry)
         return Error { ENOENT };
     if (!new_directory.m_parent)
         return Error { ENOENT };
-    TmpfsInode* source = m_entries[source_index].inode.ptr();
+    RefPtr<TmpfsInode> source = source_entry->inode;
     if (source->is_dir()) {
         for (TmpfsInode* ancestor = &new_directory;; ancestor = ancestor->m_parent) {
-            if (ancestor == source)
+            if (ancestor == source.ptr())
                 return Error { EINVAL };
             if (ancestor->m_is_root || !ancestor->m_parent)
                 break;
         }
     }
-    size_t target_index = new_directory.find_entry_index(new_name);
-    if (target_index < new_directory.m_entries.size()) {
-        TmpfsInode& target = *new_directory.m_entries[target_index].inode;
-        if (&target == source)
+    DirectoryEntry* target_entry = new_directory.find_entry(new_name);
+    RefPtr<TmpfsInode> replaced;
+    if (target_entry) {
+        TmpfsInode& target = *target_entry->inode;
+        if (&target == source.ptr())
             return {};
         if (source->is_dir() && !target.is_dir())
             return Error { ENOTDIR };
         if (!source->is_dir() && target.is_dir())
             return Error { EISDIR };
-        if (target.is_dir() && !target.m_entries.is_empty())
+        if (target.is_dir() && target.entry_count() != 0)
             return Error { ENOTEMPTY };
+        // Nothing below can fail: the source takes over the target's entry, keeping its
+        // cookie (Linux's tmpfs does the same: a walk sees the new name where the old one
+        // was), and the source's own entry goes.
+        replaced = std::exchange(target_entry->inode, source);
+        remove_entry(*source_entry);
+    } else {
+        // Make room for the new name first, so nothing below can fail halfway.
+        auto owned_name = TRY(KString::try_create(new_name));
+        TRY(new_directory.reserve_entry());
+        // The entry moves to the end of the new directory's cookie order, with a new cookie.
+        // It goes into the new name table before it leaves the old one: reserved room holds
+        // only while nothing is removed from that table in between (HashMap.h). Until then
+        // the old key views old_name's characters, which moving a KString leaves in place.
+        DirectoryEntry* moving = m_cookie_index[source_entry->slot].release(); // the slot stays, empty
+        KString old_name = std::exchange(moving->name, std::move(owned_name));
+        new_directory.insert_entry(moving);
+        VERIFY(m_names.remove(old_name.view()));
+        tidy_entries();
+        if (source->is_dir())
+            adjust_link_count(-1);
+        touch_modified();
     }
-    // Make room for the new name first, so nothing below can fail halfway.
-    auto owned_name = TRY(KString::try_create(new_name));
-    TRY(new_directory.m_entries.try_ensure_capacity(new_directory.m_entries.size() + 1));
-
-    if (target_index < new_directory.m_entries.size()) {
-        auto replaced = new_directory.remove_entry(target_index);
-        if (replaced->is_dir()) {
-            replaced->m_parent = nullptr;
-            MutexGuard replaced_guard(replaced->m_lock);
-            replaced->m_nlink = 0;
-            replaced->m_ctime = filesystem_now();
-        } else {
-            replaced->adjust_link_count(-1);
-        }
-        if (&new_directory == this && target_index < source_index)
-            --source_index;
-    }
-    auto moved = remove_entry(source_index);
-    bool moved_is_directory = moved->is_dir();
-    new_directory.m_entries.try_append(DirectoryEntry { std::move(owned_name), moved, new_directory.m_next_cookie++ }).release_value();
-    if (moved_is_directory) {
-        moved->m_parent = &new_directory;
+    if (source->is_dir()) {
+        source->m_parent = &new_directory;
         new_directory.adjust_link_count(+1);
     }
+    if (replaced && replaced->is_dir()) {
+        replaced->m_parent = nullptr;
+        new_directory.adjust_link_count(-1);
+        MutexGuard replaced_guard(replaced->m_lock);
+        replaced->m_nlink = 0;
+        replaced->m_ctime = filesystem_now();
+    } else if (replaced) {
+        replaced->adjust_link_count(-1);
+    }
     new_directory.touch_modified();
-    MutexGuard moved_guard(moved->m_lock);
-    moved->m_ctime = filesystem_now();
+    MutexGuard moved_guard(source->m_lock);
+    source->m_ctime = filesystem_now();
     return {};
 }
 
@@ -327,18 +378,21 @@ Result<void> TmpfsInode::iterate_directory(u64 offset, DirectoryVisitor& visitor
         return {};
     if (offset <= 1 && !visitor.visit(DirectoryEntryView { StringView("..", 2), m_parent->m_ino, directory_entry_type(S_IFDIR), 2 }))
         return {};
-    // Entries are in cookie order: binary search for the first one at or after offset.
-    size_t low = 0, high = m_entries.size();
+    // Resume at the first slot whose cookie is at or after offset, whether or not the entry
+    // that offset came from still exists; empty slots are passed over.
+    size_t low = 0, high = m_cookie_index.size();
     while (low < high) {
         size_t middle = (low + high) / 2;
-        if (m_entries[middle].cookie < offset)
+        if (m_cookie_index[middle].cookie() < offset)
             low = middle + 1;
         else
             high = middle;
     }
-    for (size_t i = low; i < m_entries.size(); ++i) {
-        auto& entry = m_entries[i];
-        DirectoryEntryView view { entry.name.view(), entry.inode->ino(), directory_entry_type(entry.inode->m_mode), entry.cookie + 1 };
+    for (size_t i = low; i < m_cookie_index.size(); ++i) {
+        DirectoryEntry* entry = m_cookie_index[i].entry();
+        if (!entry)
+            continue;
+        DirectoryEntryView view { entry->name.view(), entry->inode->ino(), directory_entry_type(entry->inode->m_mode), entry->cookie + 1 };
         if (!visitor.visit(view))
             break;
     }

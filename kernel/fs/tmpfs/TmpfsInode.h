@@ -1,7 +1,26 @@
-// TmpfsInode: one tmpfs node. A directory keeps its entries in cookie order (the cookie is
-// the getdents offset, stable across removals); a regular file keeps its data as a sorted
-// array of page-sized chunks, absent chunks being holes that read as zeros; a symlink keeps
-// its target.
+// TmpfsInode: one tmpfs node. A regular file keeps its data as a sorted array of page-sized
+// chunks, absent chunks being holes that read as zeros; a symlink keeps its target.
+//
+// A directory keeps each entry in a heap node (DirectoryEntry) reached two ways:
+//   - m_names, name -> entry, keyed by a view of the entry's own name: lookup, create, unlink
+//     and rename find a name in O(1) expected;
+//   - m_cookie_index, the entries in increasing cookie order (the cookie is the getdents
+//     offset, stable across removals; new entries take the next cookie, so they append).
+//     It owns the entries. A removal empties the entry's slot but keeps its cookie, so the
+//     index stays sorted and each entry remembers its own slot (O(1) removal); when empty
+//     slots outnumber entries, they are squeezed out in place (amortized O(1), never an
+//     allocation). getdents resumes at any offset by binary search for the first slot at or
+//     after it: an entry removed before or at the resume point costs nothing, the walk
+//     continues with the next larger cookie (Linux's stable offsets), and nothing is skipped
+//     or repeated. There is no per-walk state to keep alive, which matters because an offset
+//     can come back at any time (seekdir) and the VFS does not tell filesystems which
+//     directories are open. A rename onto an existing name keeps that name's cookie, as
+//     Linux's tmpfs does (shmem_rename2); any other rename appends with a new cookie.
+// An emptied directory frees both tables (the leak check relies on it); neither table ever
+// shrinks otherwise, as the one array before them did not.
+// FIXME: names hash with unseeded FNV-1a, so someone who can create names in a shared
+// directory (/tmp) can pick colliding ones and make lookups there linear again (Linux salts
+// its dcache hash per boot).
 //
 // Ownership: a directory entry holds its inode strongly; a directory refers to its parent by
 // a raw pointer (m_parent), valid while it is linked — a parent cannot be removed while it
@@ -15,6 +34,7 @@
 #pragma once
 
 #include <fs/tmpfs/TmpfsFileSystem.h>
+#include <lib/HashMap.h>
 #include <lib/KString.h>
 #include <lib/Vector.h>
 #include <proc/Mutex.h>
@@ -51,6 +71,30 @@ private:
         KString name;
         RefPtr<TmpfsInode> inode;
         u64 cookie;
+        size_t slot; // its position in m_cookie_index
+    };
+    // A slot of the cookie index: owns its entry, or is empty once the entry was removed.
+    class CookieSlot {
+    public:
+        CookieSlot(u64 cookie, DirectoryEntry* entry) : m_cookie(cookie), m_entry(entry) { }
+        CookieSlot(CookieSlot&& other) : m_cookie(other.m_cookie), m_entry(std::exchange(other.m_entry, nullptr)) { }
+        CookieSlot& operator=(CookieSlot&& other)
+        {
+            if (this != &other) {
+                delete m_entry;
+                m_cookie = other.m_cookie;
+                m_entry = std::exchange(other.m_entry, nullptr);
+            }
+            return *this;
+        }
+        ~CookieSlot() { delete m_entry; }
+        u64 cookie() const { return m_cookie; }
+        DirectoryEntry* entry() const { return m_entry; }
+        DirectoryEntry* release() { return std::exchange(m_entry, nullptr); }
+
+    private:
+        u64 m_cookie;
+        DirectoryEntry* m_entry;
     };
     // One page-sized chunk of file data; owns its memory.
     class Page {
@@ -81,9 +125,12 @@ private:
 
     // Directory helpers; the namespace lock is held.
     DirectoryEntry* find_entry(StringView name);
-    size_t find_entry_index(StringView name);
+    size_t entry_count() const { return m_names.size(); }
+    Result<void> reserve_entry(); // room for one more entry in both tables
+    void insert_entry(DirectoryEntry* entry); // takes ownership; room is reserved
     Result<void> add_entry(StringView name, RefPtr<TmpfsInode> inode);
-    RefPtr<TmpfsInode> remove_entry(size_t index);
+    RefPtr<TmpfsInode> remove_entry(DirectoryEntry& entry);
+    void tidy_entries();
     Result<RefPtr<Inode>> create_child(StringView name, RefPtr<TmpfsInode> child);
     void touch_modified();
     void adjust_link_count(int delta);
@@ -103,8 +150,10 @@ private:
     u64 m_size { 0 };
     Timespec m_atime, m_mtime, m_ctime;
 
-    Vector<DirectoryEntry> m_entries; // directories, in cookie order
-    u64 m_next_cookie { 2 };          // 0 and 1 are "." and ".."
+    // Directories (see above).
+    HashMap<StringView, DirectoryEntry*> m_names; // views of the entries' names; not owning
+    Vector<CookieSlot> m_cookie_index;             // by increasing cookie; owns the entries
+    u64 m_next_cookie { 2 };                       // 0 and 1 are "." and ".."
     TmpfsInode* m_parent { nullptr }; // directories; null once removed
     bool m_is_root { false };
     Vector<Page> m_pages;             // regular files, sorted by index
