@@ -54,6 +54,10 @@ public:
         IntrusiveListNode* next = (element.*Member).next;
         return next == &m_head ? nullptr : from_node(next);
     }
+    // Moves every element of `other` to the end (append_all) or the front (prepend_all) of
+    // this list, in their order, in O(1); `other` is empty afterwards.
+    void append_all(IntrusiveList& other) { splice_before(&m_head, other); }
+    void prepend_all(IntrusiveList& other) { splice_before(m_head.next, other); }
     T* take_first()
     {
         T* element = first();
@@ -106,6 +110,19 @@ private:
         node.prev = position->prev;
         position->prev->next = &node;
         position->prev = &node;
+    }
+
+    void splice_before(IntrusiveListNode* position, IntrusiveList& other)
+    {
+        if (other.is_empty() || &other == this)
+            return;
+        IntrusiveListNode* first = other.m_head.next;
+        IntrusiveListNode* last = other.m_head.prev;
+        first->prev = position->prev;
+        last->next = position;
+        position->prev->next = first;
+        position->prev = last;
+        other.m_head.prev = other.m_head.next = &other.m_head;
     }
 
     IntrusiveListNode m_head;

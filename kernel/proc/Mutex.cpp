@@ -11,6 +11,15 @@ void Mutex::lock()
     m_locked = true;
 }
 
+bool Mutex::try_lock()
+{
+    SpinlockGuard guard(m_lock);
+    if (m_locked)
+        return false;
+    m_locked = true;
+    return true;
+}
+
 void Mutex::unlock()
 {
     {

@@ -9,6 +9,8 @@ namespace sk {
 class Mutex {
 public:
     void lock();
+    // Takes the mutex only if that needs no sleep.
+    bool try_lock();
     void unlock();
     bool is_locked();
 

@@ -1,5 +1,6 @@
-// WaitQueue: entries are the sleepers' stack-allocated WaitEntry records. Waking never
-// allocates and is safe from interrupt handlers.
+// WaitQueue: entries are the sleepers' stack-allocated WaitEntry records, and the
+// heap-allocated callback entries of epoll's registrations. Waking never allocates and is safe
+// from interrupt handlers.
 #include <arch/Arch.h>
 #include <proc/Scheduler.h>
 #include <proc/Signals.h>
@@ -14,14 +15,13 @@ void prepare_to_block();
 void WaitQueue::add(WaitEntry& entry)
 {
     SpinlockGuard guard(m_lock);
-    m_entries.append(entry);
+    link_locked(entry);
 }
 
 void WaitQueue::remove(WaitEntry& entry)
 {
     SpinlockGuard guard(m_lock);
-    if (entry.node.is_linked())
-        m_entries.remove(entry);
+    unlink_locked(entry);
 }
 
 bool WaitQueue::has_waiters()
@@ -30,19 +30,34 @@ bool WaitQueue::has_waiters()
     return !m_entries.is_empty();
 }
 
-void WaitQueue::wake_all()
+void WaitQueue::wake_all(u32 events)
 {
     SpinlockGuard guard(m_lock);
-    for (auto& entry : m_entries)
-        scheduler::wake(entry.thread);
+    for (auto& entry : m_entries) {
+        if (entry.callback)
+            entry.callback(entry, events);
+        else
+            scheduler::wake(entry.thread);
+    }
 }
 
 void WaitQueue::wake_one()
 {
     SpinlockGuard guard(m_lock);
-    if (auto* entry = m_entries.first())
-        scheduler::wake(entry->thread);
+    bool woke = false;
+    for (auto& entry : m_entries) {
+        if (entry.callback) {
+            entry.callback(entry, 0);
+        } else if (!woke) {
+            scheduler::wake(entry.thread);
+            woke = true;
+        }
+        if (woke && m_callbacks == 0)
+            break;
+    }
 }
+
+void WaitQueue::repost_wakeup() { scheduler::wake(scheduler::current()); }
 
 Result<void> WaitQueue::wait_once(SpinlockGuard& guard, Deadline deadline, bool uninterruptible)
 {

@@ -38,9 +38,15 @@ struct Deadline {
     bool is_none() const { return monotonic_ns == 0; }
 };
 
-// One sleeper's registration on one queue. poll() registers a thread on several queues at once.
+// One registration on one queue. Usually a sleeping thread (poll() registers one on several
+// queues at once), which a wake-up makes runnable. An entry with a callback (epoll's lasting
+// registrations, see PollTable.h's WaitHook) is not woken: a wake-up calls
+// callback(entry, events) instead, with the queue's lock held — so the callback must not
+// sleep, nor add or remove entries of this queue; it may take other spinlocks and wake other
+// queues. Callback entries go to the front of the queue, as Linux's add_wait_queue puts them.
 struct WaitEntry {
     Thread* thread { nullptr };
+    void (*callback)(WaitEntry&, u32 events) { nullptr };
     IntrusiveListNode node;
 };
 
@@ -54,9 +60,19 @@ public:
         return {};
     }
 
-    void wake_all();
+    // wake_all wakes every thread and calls every callback. `events` are the poll bits the
+    // change may have made ready (0: any), handed to the callbacks so that an epoll item
+    // asking for none of them is left alone (Linux's wake-up key). wake_one wakes the first
+    // thread (Mutex's hand-over) and still calls every callback: a callback stands for a
+    // watcher that must hear of every change, never for a competing sleeper.
+    void wake_all(u32 events = 0);
     void wake_one();
     bool has_waiters();
+
+    // For a FileOperations::poll() that had to sleep (on a Mutex) while a poll loop runs: the
+    // sleep consumed whatever wake-up was pending for the caller (see FsPoll.cpp), so the
+    // caller is marked woken again and its loop makes one more pass instead of missing it.
+    static void repost_wakeup();
 
     // For poll/select: add and remove an entry without sleeping.
     void add(WaitEntry& entry);
@@ -64,9 +80,28 @@ public:
 
 private:
     Result<void> wait_once(SpinlockGuard& guard, Deadline deadline, bool uninterruptible);
+    // add and remove with m_lock held (the host tests' lock-free WaitQueue shares them).
+    void link_locked(WaitEntry& entry)
+    {
+        if (entry.callback) {
+            m_entries.prepend(entry);
+            ++m_callbacks;
+        } else {
+            m_entries.append(entry);
+        }
+    }
+    void unlink_locked(WaitEntry& entry)
+    {
+        if (!entry.node.is_linked())
+            return;
+        m_entries.remove(entry);
+        if (entry.callback)
+            --m_callbacks;
+    }
 
     Spinlock m_lock;
     IntrusiveList<WaitEntry, &WaitEntry::node> m_entries;
+    u32 m_callbacks { 0 }; // entries with a callback (wake_one walks the queue only if any)
 };
 
 } // namespace sk

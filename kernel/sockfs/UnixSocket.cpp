@@ -7,6 +7,7 @@
 #include <sockfs/UnixNames.h>
 #include <sockfs/UnixSocket.h>
 #include <vfs/Permission.h>
+#include <vfs/PollTable.h>
 #include <vfs/VirtualFileSystem.h>
 
 namespace sk {
@@ -321,7 +322,7 @@ Result<void> UnixSocket::connect_stream(
 
     listener->m_backlog.append(*server.leak()); // the backlog holds this reference
     ++listener->m_backlog_length;
-    listener->m_wait.wake_all();
+    listener->m_wait.wake_all(readable_wake_key);
     return {};
 }
 

@@ -116,7 +116,7 @@ Result<size_t> UnixSocket::send_stream(
             }
             other->m_queue.append(segment.release_value());
         }
-        other->m_wait.wake_all();
+        other->m_wait.wake_all(readable_wake_key);
         sent += chunk;
     }
     return sent;
@@ -183,7 +183,7 @@ Result<size_t> UnixSocket::send_datagram(OpenFile& file, SocketSendRequest& requ
     }
     other->m_queue.append(std::move(segment));
     guard.unlock();
-    other->m_wait.wake_all();
+    other->m_wait.wake_all(readable_wake_key);
     return request.length;
 }
 
@@ -192,7 +192,7 @@ void UnixSocket::after_consume()
 {
     m_space_wait.wake_all();
     if (auto other = peer())
-        other->m_wait.wake_all();
+        other->m_wait.wake_all(writable_wake_key);
 }
 
 Result<SocketReceiveResult> UnixSocket::receive(OpenFile& file, const IoBuffer& buffer, size_t length, int flags)

@@ -10,14 +10,15 @@
 // each pass, so a wake_all() that lands between a pass and block_current() is not lost.
 // A file's poll() must therefore not sleep (no Mutex): a sleep inside the pass consumes the
 // pending wake-up of a file polled earlier in it, and the thread would then block with that
-// file ready (until the timeout). Pipes read published atomics for this reason.
+// file ready (until the timeout). Pipes read published atomics for this reason; an epoll
+// file, whose poll() may have to wait for its instance's mutex, marks the thread woken again
+// after such a wait (WaitQueue::repost_wakeup), which costs one more pass at worst.
 // The OpenFiles polled in pass 1 stay referenced while the PollTable lives, so no registered
 // queue dies under its entry.
 //
 // Signals: an interruption returns ERESTARTNOHAND, as Linux does: EINTR whenever a handler
-// runs, a transparent restart for signals without one (a stop and continue). A temporary
-// signal mask is installed with Linux's saved-mask rule: restored at once unless the call is
-// interrupted, in which case the signal delivery restores it (after the handler, if any).
+// runs, a transparent restart for signals without one (a stop and continue). The temporary
+// signal mask is WaitArguments.h's.
 #include <arch/Arch.h>
 #include <asm-generic/poll.h>
 #include <lib/UserCopy.h>
@@ -27,6 +28,7 @@
 #include <proc/Signals.h>
 #include <syscalls/FsCommon.h>
 #include <syscalls/Syscall.h>
+#include <syscalls/WaitArguments.h>
 #include <vfs/PollTable.h>
 
 namespace sk {
@@ -37,86 +39,6 @@ void prepare_to_block(); // Scheduler.cpp: clears the current thread's pending w
 
 namespace {
 
-struct KernelTimespec {
-    i64 seconds;
-    i64 nanoseconds;
-};
-
-struct Timeout {
-    bool infinite { true };
-    u64 deadline_ns { 0 };
-    bool zero { false };
-};
-
-// Reads a relative timeout (a timespec) at `user`; null means infinite. EFAULT, EINVAL.
-Result<Timeout> read_timeout(uptr user)
-{
-    Timeout timeout;
-    if (!user)
-        return timeout;
-    KernelTimespec value;
-    TRY(copy_from_user(&value, user, sizeof value));
-    if (value.seconds < 0 || value.nanoseconds < 0 || value.nanoseconds >= 1000000000)
-        return Error { EINVAL };
-    timeout.infinite = false;
-    if (value.seconds == 0 && value.nanoseconds == 0) {
-        timeout.zero = true;
-        return timeout;
-    }
-    u64 now = arch::monotonic_ns();
-    u64 span;
-    if (__builtin_mul_overflow(static_cast<u64>(value.seconds), 1000000000ull, &span)
-        || __builtin_add_overflow(span, static_cast<u64>(value.nanoseconds), &span)
-        || __builtin_add_overflow(now, span, &timeout.deadline_ns))
-        timeout.infinite = true; // beyond any uptime: as good as infinite
-    return timeout;
-}
-
-// Linux writes the unslept time back (ignoring a fault: the call itself succeeded).
-void write_remaining(uptr user, const Timeout& timeout)
-{
-    if (!user || timeout.infinite)
-        return;
-    u64 now = arch::monotonic_ns();
-    u64 left = timeout.zero || now >= timeout.deadline_ns ? 0 : timeout.deadline_ns - now;
-    KernelTimespec value { static_cast<i64>(left / 1000000000ull), static_cast<i64>(left % 1000000000ull) };
-    (void)copy_to_user(user, &value, sizeof value);
-}
-
-// Installs a temporary signal mask for the call (ppoll/pselect6's sigmask argument).
-class TemporarySignalMask {
-public:
-    Result<void> install(uptr user_mask, size_t size)
-    {
-        if (!user_mask)
-            return {};
-        if (size != sizeof(u64))
-            return Error { EINVAL };
-        u64 mask;
-        TRY(copy_from_user(&mask, user_mask, sizeof mask));
-        Thread& thread = *scheduler::current();
-        thread.saved_signal_mask = thread.signal_mask;
-        thread.has_saved_signal_mask = true;
-        thread.signal_mask = mask & ~(signal_bit(SIGKILL) | signal_bit(SIGSTOP));
-        m_installed = true;
-        return {};
-    }
-    // Unless the call was interrupted (the signal delivery restores it), put the mask back.
-    void finish(bool interrupted)
-    {
-        if (!m_installed || interrupted)
-            return;
-        Thread& thread = *scheduler::current();
-        if (thread.has_saved_signal_mask) {
-            thread.signal_mask = thread.saved_signal_mask;
-            thread.has_saved_signal_mask = false;
-        }
-    }
-
-private:
-    bool m_installed { false };
-};
-
 // The loop shared by ppoll and pselect6. pass(table, keep) polls every file once, registering
 // through table when it is non-null and keeping the files it registered with in keep; it
 // returns how many entries are ready (or an error, which ends the call).
@@ -124,7 +46,7 @@ template<typename Pass> Result<long> wait_for_readiness(const Timeout& timeout, 
 {
     Thread* thread = scheduler::current();
     Vector<RefPtr<OpenFile>> keep; // outlives table (declared first, destroyed last)
-    PollTable table(thread);
+    ThreadPollTable table(thread);
     bool registering = !timeout.zero;
     for (;;) {
         scheduler::prepare_to_block();

@@ -98,7 +98,8 @@ static Result<size_t> write_each_segment(OpenFile& file, const UserIoVector& vec
         size_t length = segments[i].length;
         if (length == 0 && i > 0)
             continue;
-        auto written = transfer(file, Direction::Write, IoBuffer::user(segments[i].base, length), length, position ? &at : nullptr);
+        auto written = transfer(
+            file, Direction::Write, IoBuffer::user(segments[i].base, length), length, position ? &at : nullptr);
         if (written.is_error())
             return done ? Result<size_t>(done) : Result<size_t>(written.error());
         done += written.value();

@@ -32,7 +32,7 @@ Result<size_t> EventFd::read(OpenFile& file, const IoBuffer& buffer, size_t leng
         value = m_semaphore ? 1 : m_count;
         m_count -= value;
     }
-    m_wait.wake_all(); // writers may go on; pollers see the change
+    m_wait.wake_all(POLLOUT); // writers may go on; pollers see the change
     TRY(buffer.write(0, &value, sizeof value));
     return sizeof value;
 }
@@ -55,7 +55,7 @@ Result<size_t> EventFd::write(OpenFile& file, const IoBuffer& buffer, size_t len
         }
         m_count += value;
     }
-    m_wait.wake_all();
+    m_wait.wake_all(POLLIN);
     return sizeof value;
 }
 

@@ -1,6 +1,8 @@
 // OpenFile: the open file description. Its FileOperations learn of the last reference
 // through release(), called from the destructor: no descriptor, SCM_RIGHTS message or kernel
-// user can reach the description any more at that point.
+// user can reach the description any more at that point. The epoll items still watching it
+// go first, while the file is whole (an epoll scan may be polling it until then).
+#include <vfs/EventPoll.h>
 #include <vfs/OpenFile.h>
 
 namespace sk {
@@ -29,6 +31,7 @@ Result<RefPtr<OpenFile>> OpenFile::try_create(RefPtr<FileOperations> ops, RefPtr
 
 OpenFile::~OpenFile()
 {
+    EventPoll::release_watched_file(*this);
     m_ops->release(*this);
     s_live_files.fetch_sub(1, std::memory_order_relaxed);
 }

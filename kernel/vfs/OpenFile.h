@@ -2,16 +2,27 @@
 // offset and the status flags (access mode, O_APPEND, O_NONBLOCK, ...). The fd table maps
 // descriptors to RefPtr<OpenFile>; the description lives while any descriptor, any in-flight
 // SCM_RIGHTS message or any kernel user still references it.
+//
+// epoll watches a description without referencing it: the interest items watching it are on
+// its epoll_watches() list (Linux's f_ep), and when the last reference goes the destructor has
+// EventPoll remove them (Linux's eventpoll_release) before the file's own release().
 #pragma once
 
 #include <asm-generic/fcntl.h>
+#include <lib/IntrusiveList.h>
 #include <lib/RefPtr.h>
+#include <lib/Spinlock.h>
 #include <proc/Mutex.h>
 #include <vfs/Custody.h>
 #include <vfs/FileOperations.h>
 #include <vfs/Inode.h>
 
 namespace sk {
+
+// An epoll interest item as the file it watches knows it; EventPoll's items derive from it.
+struct EpollWatch {
+    IntrusiveListNode watched_file_node;
+};
 
 class OpenFile : public RefCounted<OpenFile> {
 public:
@@ -40,6 +51,11 @@ public:
     void set_offset(u64 offset) { m_offset = offset; }
     Mutex& offset_lock() { return m_offset_lock; }
 
+    // The epoll items watching this description; EventPoll changes the list, holding the lock.
+    using EpollWatchList = IntrusiveList<EpollWatch, &EpollWatch::watched_file_node>;
+    Spinlock& epoll_lock() { return m_epoll_lock; }
+    EpollWatchList& epoll_watches() { return m_epoll_watches; }
+
 private:
     OpenFile(RefPtr<FileOperations> ops, RefPtr<Inode> inode, RefPtr<Custody> custody, u32 flags);
 
@@ -49,6 +65,8 @@ private:
     std::atomic<u32> m_flags;
     Mutex m_offset_lock;
     u64 m_offset { 0 };
+    Spinlock m_epoll_lock; // guards m_epoll_watches
+    EpollWatchList m_epoll_watches;
 };
 
 } // namespace sk

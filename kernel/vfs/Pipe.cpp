@@ -317,10 +317,12 @@ Result<size_t> Pipe::write(OpenFile& file, const IoBuffer& buffer, size_t length
 
 u32 Pipe::poll(bool reads, bool writes, u64 writer_generation_at_open, PollTable* table)
 {
-    if (table) {
+    // Each end waits where its own changes are announced (as Linux's pipe_poll): a read end
+    // on m_read_wait (data, writers gone), a write end on m_write_wait (room, readers gone).
+    if (table && reads)
         table->wait_on(m_read_wait);
+    if (table && writes)
         table->wait_on(m_write_wait);
-    }
     // Registered first, read after: a change published after this read comes with a wake-up
     // of the queues above (the queue locks order the two).
     auto relaxed = std::memory_order_relaxed;

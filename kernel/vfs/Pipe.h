@@ -20,8 +20,9 @@
 // between the buffer and user memory (which may fault and sleep). Sleepers wait for a change of
 // m_events (guarded by m_event_lock), which every state change increments before waking
 // m_read_wait (data, writer gone or arrived) or m_write_wait (room, reader gone or arrived);
-// poll() registers on both and reads the published readiness
-// (atomics) without taking m_mutex. The FIFO registry lock is taken before a pipe's m_mutex.
+// poll() registers a read end on the first, a write end on the second (as Linux's pipe_poll),
+// and reads the published readiness (atomics) without taking m_mutex. The FIFO registry lock
+// is taken before a pipe's m_mutex.
 #pragma once
 
 #include <atomic>

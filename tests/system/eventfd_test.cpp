@@ -23,7 +23,8 @@ constexpr uint64_t ceiling = 0xfffffffffffffffeull; // the largest value the cou
 // An eventfd that closes itself.
 struct EventFd {
     int fd;
-    explicit EventFd(unsigned initial = 0, int flags = 0) : fd(eventfd(initial, flags))
+    explicit EventFd(unsigned initial = 0, int flags = 0)
+        : fd(eventfd(initial, flags))
     {
         if (fd < 0)
             ADD_FAILURE() << "eventfd: " << strerror(errno);

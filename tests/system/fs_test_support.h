@@ -1,6 +1,6 @@
 // Shared helpers of the file-syscall guest tests (fs_*_test.cpp, pipe_test.cpp): a scratch
-// directory per test on each filesystem under test, running code in a forked child (as
-// another user), and pointers that must give EFAULT.
+// directory per test on each filesystem under test, pipes that close themselves, running
+// code in a forked child (as another user), and pointers that must give EFAULT.
 //
 // The filesystems: "/var" lies on the root filesystem (ext2 on Sockeye) and "/tmp" is tmpfs
 // on Sockeye. Under qemu-riscv64 both are whatever the host has; the tests assert only what
@@ -83,6 +83,37 @@ public:
 
 private:
     std::string m_path;
+};
+
+// Both ends of a pipe2() pipe, closed on destruction; an end the test closes early goes
+// through close_read()/close_write() (which set it to -1), never ::close().
+struct Pipe {
+    int read = -1, write = -1;
+    explicit Pipe(int flags = 0)
+    {
+        int fds[2];
+        if (pipe2(fds, flags) != 0)
+            ADD_FAILURE() << "pipe2: " << strerror(errno);
+        read = fds[0];
+        write = fds[1];
+    }
+    ~Pipe()
+    {
+        close_read();
+        close_write();
+    }
+    void close_read()
+    {
+        if (read >= 0)
+            close(read);
+        read = -1;
+    }
+    void close_write()
+    {
+        if (write >= 0)
+            close(write);
+        write = -1;
+    }
 };
 
 // Writes `contents` to a new file (mode 0644 before the umask).

@@ -17,35 +17,6 @@ using namespace fstest;
 
 namespace {
 
-struct Pipe {
-    int read = -1, write = -1;
-    explicit Pipe(int flags = 0)
-    {
-        int fds[2];
-        if (pipe2(fds, flags) != 0)
-            ADD_FAILURE() << "pipe2: " << strerror(errno);
-        read = fds[0];
-        write = fds[1];
-    }
-    ~Pipe()
-    {
-        close_read();
-        close_write();
-    }
-    void close_read()
-    {
-        if (read >= 0)
-            close(read);
-        read = -1;
-    }
-    void close_write()
-    {
-        if (write >= 0)
-            close(write);
-        write = -1;
-    }
-};
-
 double now_seconds()
 {
     timespec ts;

@@ -100,3 +100,30 @@ TEST(IntrusiveList, DestructorUnlinksElements)
     other.append(a); // would VERIFY if the node still looked linked
     EXPECT_EQ(other.first(), &a);
 }
+
+TEST(IntrusiveList, SplicingMovesEveryElementInOrder)
+{
+    Item a(1), b(2), c(3), d(4), e(5);
+    RunList list, batch, empty;
+    list.append(a);
+    batch.append(b);
+    batch.append(c);
+    list.append_all(batch);
+    EXPECT_EQ(values(list), (std::vector<int> { 1, 2, 3 }));
+    EXPECT_TRUE(batch.is_empty());
+    batch.append(d);
+    batch.append(e);
+    list.prepend_all(batch);
+    EXPECT_EQ(values(list), (std::vector<int> { 4, 5, 1, 2, 3 }));
+    EXPECT_TRUE(batch.is_empty());
+    list.append_all(empty);
+    list.prepend_all(empty);
+    EXPECT_EQ(values(list), (std::vector<int> { 4, 5, 1, 2, 3 }));
+    empty.append_all(list);
+    EXPECT_EQ(values(empty), (std::vector<int> { 4, 5, 1, 2, 3 }));
+    EXPECT_TRUE(list.is_empty());
+    EXPECT_EQ(empty.take_first(), &d);
+    EXPECT_EQ(empty.last(), &c);
+    batch.append(d); // d is free to go elsewhere
+    EXPECT_EQ(values(batch), (std::vector<int> { 4 }));
+}

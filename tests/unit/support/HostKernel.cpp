@@ -41,11 +41,19 @@ void panic(const char* fmt, ...)
 int g_host_signals_raised;
 void send_signal_to_current_thread(int) { ++g_host_signals_raised; }
 
-void WaitQueue::wake_all() { }
-void WaitQueue::wake_one() { }
+// No thread ever sleeps here, so a wake-up only has callbacks (epoll's registrations) to run.
+void WaitQueue::wake_all(u32 events)
+{
+    for (auto& entry : m_entries) {
+        if (entry.callback)
+            entry.callback(entry, events);
+    }
+}
+void WaitQueue::wake_one() { wake_all(); }
+void WaitQueue::repost_wakeup() { }
 bool WaitQueue::has_waiters() { return !m_entries.is_empty(); }
-void WaitQueue::add(WaitEntry& entry) { m_entries.append(entry); }
-void WaitQueue::remove(WaitEntry& entry) { m_entries.remove(entry); }
+void WaitQueue::add(WaitEntry& entry) { link_locked(entry); }
+void WaitQueue::remove(WaitEntry& entry) { unlink_locked(entry); }
 Result<void> WaitQueue::wait_once(SpinlockGuard&, Deadline, bool)
 {
     panic("host tests are single-threaded: a wait here would block forever");
