@@ -2,7 +2,8 @@
 // Sockeye and, for comparison, on Linux (../shared/tools/linux-ref/run.sh build/user/sockbench).
 //
 // Metrics, one line each: stream bandwidth with 64 KiB and with 4 KiB writes (a writer and a
-// reader process on a socketpair), 1-byte ping-pong round trip (two processes), connect+accept
+// reader process on a socketpair), 1-byte ping-pong round trip (two processes; and again with
+// both sides waiting in epoll_wait before each read, as an event loop does), connect+accept
 // per second over a filesystem path (one process), SCM_RIGHTS passes per second (one fd sent
 // and received, one process), and as references pipe bandwidth (64 KiB writes) and in-guest
 // memcpy bandwidth. Every metric runs for a fixed time (--time seconds, default 0.5).
@@ -21,6 +22,7 @@
 #include <ctime>
 #include <fcntl.h>
 #include <string>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -133,6 +135,60 @@ double ping_pong()
     } while (now() < stop);
     double elapsed = now() - start;
     close(sv[0]);
+    waitpid(echo, nullptr, 0);
+    return elapsed / trips;
+}
+
+// An epoll instance watching fd for EPOLLIN.
+int watch_readable(int fd)
+{
+    int epoll = epoll_create1(0);
+    epoll_event event {};
+    event.events = EPOLLIN;
+    if (epoll < 0 || epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) != 0)
+        die("epoll");
+    return epoll;
+}
+
+// Blocks in epoll_wait until the watched fd is readable, then reads one byte.
+bool epoll_read_byte(int epoll, int fd, char* byte)
+{
+    epoll_event event;
+    return epoll_wait(epoll, &event, 1, -1) == 1 && read(fd, byte, 1) == 1;
+}
+
+// Seconds per 1-byte round trip between two processes that each wait in epoll_wait.
+double epoll_ping_pong()
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        die("socketpair");
+    pid_t echo = fork();
+    if (echo < 0)
+        die("fork");
+    if (echo == 0) {
+        close(sv[0]);
+        int epoll = watch_readable(sv[1]);
+        char byte;
+        while (epoll_read_byte(epoll, sv[1], &byte) && write(sv[1], &byte, 1) == 1) { }
+        _exit(0);
+    }
+    close(sv[1]);
+    int epoll = watch_readable(sv[0]);
+    long trips = 0;
+    char byte = 'p';
+    double start = now();
+    double stop = start + g_seconds;
+    do {
+        for (int i = 0; i < 16; ++i) {
+            if (write(sv[0], &byte, 1) != 1 || !epoll_read_byte(epoll, sv[0], &byte))
+                die("epoll ping-pong");
+        }
+        trips += 16;
+    } while (now() < stop);
+    double elapsed = now() - start;
+    close(sv[0]);
+    close(epoll);
     waitpid(echo, nullptr, 0);
     return elapsed / trips;
 }
@@ -258,6 +314,7 @@ const Metric metrics[] = {
     { "stream bandwidth, 64 KiB writes", "MB/s", 1e-6, [] { return stream_bandwidth(64 * 1024); } },
     { "stream bandwidth, 4 KiB writes", "MB/s", 1e-6, [] { return stream_bandwidth(4 * 1024); } },
     { "1-byte ping-pong round trip", "us", 1e6, ping_pong },
+    { "1-byte ping-pong, epoll_wait", "us", 1e6, epoll_ping_pong },
     { "connect+accept over a path", "/s", 1, connect_accept },
     { "SCM_RIGHTS passes", "/s", 1, rights_passes },
     { "pipe bandwidth, 64 KiB writes", "MB/s", 1e-6, pipe_bandwidth },
