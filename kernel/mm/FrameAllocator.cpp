@@ -18,7 +18,7 @@ static uptr s_base;       // physical address of frame 0
 static size_t s_frame_count;
 static size_t s_free_count;
 static size_t s_total_count;
-static size_t s_hint; // word index to start searching from
+static size_t s_next; // frame where the next single-frame search starts (next fit)
 
 static size_t index_of(uptr physical) { return (physical - s_base) / arch::page_size; }
 static bool is_used(size_t i) { return s_bitmap[i / 64] & (1ul << (i % 64)); }
@@ -75,15 +75,24 @@ static Result<size_t> find_run(size_t count)
 {
     size_t words = (s_frame_count + 63) / 64;
     if (count == 1) {
-        for (size_t n = 0; n < words; ++n) {
-            size_t w = (s_hint + n) % words;
-            if (s_bitmap[w] == ~0ul)
+        // Next fit by frame: the search starts after the frame handed out last, so a frame
+        // just freed is handed out again only once the cursor has gone round all of memory.
+        // Under QEMU's TCG this matters: every store into a frame that still holds translated
+        // code (the text of a program that just exited) takes the self-modifying-code slow
+        // path until the translations are gone, and demand-paged text is what a process
+        // allocates last before it exits.
+        size_t first_word = s_next / 64;
+        for (size_t n = 0; n <= words; ++n) {
+            size_t w = (first_word + n) % words;
+            u64 free_bits = ~s_bitmap[w];
+            if (n == 0)
+                free_bits &= ~0ul << (s_next % 64); // the frames before the cursor come last
+            if (free_bits == 0)
                 continue;
-            size_t bit = __builtin_ctzl(~s_bitmap[w]);
-            size_t i = w * 64 + bit;
+            size_t i = w * 64 + __builtin_ctzl(free_bits);
             if (i >= s_frame_count)
                 continue;
-            s_hint = w;
+            s_next = i + 1 < s_frame_count ? i + 1 : 0;
             return i;
         }
         return Error { ENOMEM };

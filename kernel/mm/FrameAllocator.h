@@ -1,7 +1,7 @@
-// FrameAllocator: physical 4 KiB frames. A bitmap over all RAM (with a moving hint, so the
-// common single-frame allocation is amortised O(1)) plus a per-frame reference count used by
-// copy-on-write: a frame shared by several address spaces is freed when its last mapping
-// drops it. Frames are handed out zeroed only on request.
+// FrameAllocator: physical 4 KiB frames. A bitmap over all RAM (single frames are searched
+// next-fit from a moving cursor: amortised O(1), and a freed frame is reused late) plus a
+// per-frame reference count used by copy-on-write: a frame shared by several address spaces
+// is freed when its last mapping drops it. Frames are handed out zeroed only on request.
 #pragma once
 
 #include <lib/Result.h>
