@@ -106,39 +106,6 @@ double pipe_bandwidth()
     return bandwidth(p, 64 * 1024);
 }
 
-// Seconds per 1-byte round trip between two processes.
-double ping_pong()
-{
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-        die("socketpair");
-    pid_t echo = fork();
-    if (echo < 0)
-        die("fork");
-    if (echo == 0) {
-        close(sv[0]);
-        char byte;
-        while (read(sv[1], &byte, 1) == 1 && write(sv[1], &byte, 1) == 1) { }
-        _exit(0);
-    }
-    close(sv[1]);
-    long trips = 0;
-    char byte = 'p';
-    double start = now();
-    double stop = start + g_seconds;
-    do {
-        for (int i = 0; i < 16; ++i) {
-            if (write(sv[0], &byte, 1) != 1 || read(sv[0], &byte, 1) != 1)
-                die("ping-pong");
-        }
-        trips += 16;
-    } while (now() < stop);
-    double elapsed = now() - start;
-    close(sv[0]);
-    waitpid(echo, nullptr, 0);
-    return elapsed / trips;
-}
-
 // An epoll instance watching fd for EPOLLIN.
 int watch_readable(int fd)
 {
@@ -150,15 +117,19 @@ int watch_readable(int fd)
     return epoll;
 }
 
-// Blocks in epoll_wait until the watched fd is readable, then reads one byte.
-bool epoll_read_byte(int epoll, int fd, char* byte)
+// Reads one byte from fd; with an epoll instance (epoll >= 0), first blocks in epoll_wait
+// until fd is readable, as an event loop does.
+bool read_byte(int epoll, int fd, char* byte)
 {
     epoll_event event;
-    return epoll_wait(epoll, &event, 1, -1) == 1 && read(fd, byte, 1) == 1;
+    if (epoll >= 0 && epoll_wait(epoll, &event, 1, -1) != 1)
+        return false;
+    return read(fd, byte, 1) == 1;
 }
 
-// Seconds per 1-byte round trip between two processes that each wait in epoll_wait.
-double epoll_ping_pong()
+// Seconds per 1-byte round trip between two processes; through_epoll: each side waits in
+// epoll_wait before every read.
+double ping_pong(bool through_epoll)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
@@ -168,27 +139,28 @@ double epoll_ping_pong()
         die("fork");
     if (echo == 0) {
         close(sv[0]);
-        int epoll = watch_readable(sv[1]);
+        int epoll = through_epoll ? watch_readable(sv[1]) : -1;
         char byte;
-        while (epoll_read_byte(epoll, sv[1], &byte) && write(sv[1], &byte, 1) == 1) { }
+        while (read_byte(epoll, sv[1], &byte) && write(sv[1], &byte, 1) == 1) { }
         _exit(0);
     }
     close(sv[1]);
-    int epoll = watch_readable(sv[0]);
+    int epoll = through_epoll ? watch_readable(sv[0]) : -1;
     long trips = 0;
     char byte = 'p';
     double start = now();
     double stop = start + g_seconds;
     do {
         for (int i = 0; i < 16; ++i) {
-            if (write(sv[0], &byte, 1) != 1 || !epoll_read_byte(epoll, sv[0], &byte))
-                die("epoll ping-pong");
+            if (write(sv[0], &byte, 1) != 1 || !read_byte(epoll, sv[0], &byte))
+                die("ping-pong");
         }
         trips += 16;
     } while (now() < stop);
     double elapsed = now() - start;
     close(sv[0]);
-    close(epoll);
+    if (epoll >= 0)
+        close(epoll);
     waitpid(echo, nullptr, 0);
     return elapsed / trips;
 }
@@ -313,8 +285,8 @@ struct Metric {
 const Metric metrics[] = {
     { "stream bandwidth, 64 KiB writes", "MB/s", 1e-6, [] { return stream_bandwidth(64 * 1024); } },
     { "stream bandwidth, 4 KiB writes", "MB/s", 1e-6, [] { return stream_bandwidth(4 * 1024); } },
-    { "1-byte ping-pong round trip", "us", 1e6, ping_pong },
-    { "1-byte ping-pong, epoll_wait", "us", 1e6, epoll_ping_pong },
+    { "1-byte ping-pong round trip", "us", 1e6, [] { return ping_pong(false); } },
+    { "1-byte ping-pong, epoll_wait", "us", 1e6, [] { return ping_pong(true); } },
     { "connect+accept over a path", "/s", 1, connect_accept },
     { "SCM_RIGHTS passes", "/s", 1, rights_passes },
     { "pipe bandwidth, 64 KiB writes", "MB/s", 1e-6, pipe_bandwidth },
